@@ -1,0 +1,502 @@
+"""The paper's data: issues, pages, articles, photos, the people named on them.
+
+An :class:`Issue` is one publication date. It has printed :class:`Page` s (版), each
+keeping its OCR source verbatim in a :class:`PageSource` row. A page carries
+:class:`Article` s and :class:`Photo` s in page order; people are credited through
+:class:`Byline` (articles) and :class:`PhotoCredit` (photos). Every import is
+recorded as an :class:`ImportRun`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Role(models.TextChoices):
+    """The role a person plays on an article or photo, as printed in the paper."""
+
+    REPORTER = "记者", "记者"
+    CORRESPONDENT = "通讯员", "通讯员"
+    INTERN = "实习生", "实习生"
+    TRAINEE_REPORTER = "见习记者", "见习记者"
+    SPECIAL_REPORTER = "特约记者", "特约记者"
+    SPECIAL_CORRESPONDENT = "特约通讯员", "特约通讯员"
+    AUTHOR = "作者", "作者"
+    PHOTOGRAPHER = "摄影", "摄影"
+    UNKNOWN = "", "未注明"
+
+
+class BlockType(models.TextChoices):
+    PARAGRAPH = "paragraph", "段落"
+    SUBHEAD = "subhead", "小标题"
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class IssueQuerySet(models.QuerySet):
+    def with_published(self):
+        """Issues that have at least one published article."""
+        return self.filter(
+            pages__articles__status=Article.Status.PUBLISHED,
+            pages__articles__published_at__lte=timezone.now(),
+        ).distinct()
+
+
+class Issue(TimeStampedModel):
+    """One day's paper."""
+
+    date = models.DateField("出版日期", help_text="这一期报纸的出版日期。")
+    number = models.PositiveIntegerField("期号", null=True, blank=True, help_text="报纸总期号，可不填。")
+    date_estimated = models.BooleanField(
+        "日期为推测",
+        default=False,
+        help_text="导入时出版日期是根据版面内容推测的，需要核实。",
+    )
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date"], name="issue_unique_date"),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(number__isnull=False),
+                name="issue_unique_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y年%m月%d日}" + (f" 第{self.number}期" if self.number else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "site:issue",
+            kwargs={"year": self.date.year, "month": self.date.month, "day": self.date.day},
+        )
+
+
+class Page(TimeStampedModel):
+    """A printed page (版) of an issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
+    number = models.PositiveSmallIntegerField("版次", help_text="印刷版次，如 3 表示第03版。")
+    name = models.CharField("版名", max_length=50, blank=True, help_text="如：要闻、工会新闻。")
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["issue__date", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="page_unique_number_per_issue"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="page_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.issue.date:%Y-%m-%d} 第{self.number:02d}版"
+        return f"{label} {self.name}" if self.name else label
+
+    def get_absolute_url(self) -> str:
+        d = self.issue.date
+        return reverse(
+            "site:page",
+            kwargs={"year": d.year, "month": d.month, "day": d.day, "number": self.number},
+        )
+
+    @property
+    def label(self) -> str:
+        """The page as printed: 03版."""
+        return f"{self.number:02d}版"
+
+
+class PageSource(models.Model):
+    """The OCR text a page was imported from, kept verbatim and off the page row."""
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, primary_key=True, related_name="source", verbose_name="版面"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    encoding = models.CharField("原始编码", max_length=20, blank=True)
+    text = models.TextField("OCR 原文")
+    imported_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "版面原文"
+        verbose_name_plural = "版面原文"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Column(models.Model):
+    """A column (栏目) such as 主席之声 or 工会博览."""
+
+    name = models.CharField("栏目名", max_length=50, help_text="如：主席之声、工会博览。")
+    slug = models.SlugField(
+        "网址名", max_length=80, help_text="只含英文字母、数字和连字符，用于网址；留空则按拼音生成。"
+    )
+    description = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="column_unique_name"),
+            models.UniqueConstraint(fields=["slug"], name="column_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug_for(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:column", kwargs={"slug": self.slug})
+
+    @classmethod
+    def unique_slug_for(cls, name: str, exclude_pk=None) -> str:
+        """An ASCII slug from the name's pinyin, made unique with a numeric suffix."""
+        from pypinyin import lazy_pinyin
+
+        base = slugify(" ".join(lazy_pinyin(name))) or "column"
+        base = base[:70]
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class Person(models.Model):
+    """A reporter, correspondent, author or photographer."""
+
+    name = models.CharField("姓名", max_length=50)
+    affiliation = models.CharField(
+        "单位职务", max_length=200, blank=True, help_text="署名中姓名前的单位和职务，如某某总工会主席。"
+    )
+
+    class Meta:
+        verbose_name = "人物"
+        verbose_name_plural = "人物"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "affiliation"], name="person_unique_name_affiliation"),
+        ]
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.affiliation}）" if self.affiliation else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:person", kwargs={"pk": self.pk})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, with a publication time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+    def in_page_order(self):
+        return self.order_by("page__issue__date", "page__number", "position")
+
+    def newest_first(self):
+        return self.order_by("-page__issue__date", "page__number", "position")
+
+    def with_page(self):
+        """Join what every listing shows: the page, its issue and the column."""
+        return self.select_related("page__issue", "column")
+
+    def publish(self) -> int:
+        """Publish every draft in the queryset now; returns how many changed."""
+        return self.exclude(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now()
+        )
+
+    def unpublish(self) -> int:
+        return self.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+
+
+class Article(TimeStampedModel):
+    """A story (稿件) on a page."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles", verbose_name="版面")
+    position = models.PositiveSmallIntegerField("版内顺序", help_text="在本版中的先后顺序，从 1 开始。")
+    column = models.ForeignKey(
+        Column,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="栏目",
+    )
+    kicker = models.CharField("引题", max_length=300, blank=True, help_text="主题上方的引题，可为空。")
+    title = models.CharField("主题", max_length=300, help_text="主标题。")
+    subtitle = models.CharField("副题", max_length=300, blank=True, help_text="主题下方的副题，可为空。")
+    dateline = models.CharField(
+        "电头", max_length=60, blank=True, help_text="如：本报讯、本报广州6月23日电。"
+    )
+    body = models.JSONField(
+        "正文",
+        default=list,
+        blank=True,
+        help_text="按顺序排列的正文块：段落或小标题。",
+    )
+    editor_note = models.TextField("编者按", blank=True)
+    reading_tip = models.TextField("阅读提示", blank=True)
+    source_note = models.CharField("来源", max_length=300, blank=True, help_text="如：来源:《工人日报》")
+    continued_from_page = models.PositiveSmallIntegerField(
+        "上接版次", null=True, blank=True, help_text="本文上接第几版（转版）。"
+    )
+    continued_to_page = models.PositiveSmallIntegerField(
+        "下转版次", null=True, blank=True, help_text="本文下转第几版（转版）。"
+    )
+    continued_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_in",
+        verbose_name="上接稿件",
+        help_text="本文是哪篇稿件的续篇（跨版连接）。",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    needs_review = models.BooleanField("待审核", default=False, help_text="导入时有需要人工核对的猜测。")
+    warnings = models.JSONField("导入提示", default=list, blank=True)
+    edited = models.BooleanField(
+        "编辑已修改", default=False, help_text="编辑改过的稿件，重新导入时不会被覆盖。"
+    )
+    edited_at = models.DateTimeField("最后人工修改时间", null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="最后修改人",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["page__issue__date", "page__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "position"], name="article_unique_position_per_page"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
+            models.Index(fields=["needs_review", "status"], name="article_review_idx"),
+            models.Index(fields=["column", "status"], name="article_column_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or "（无标题）"
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        d = self.page.issue.date
+        return reverse(
+            "site:article",
+            kwargs={
+                "year": d.year,
+                "month": d.month,
+                "day": d.day,
+                "number": self.page.number,
+                "position": self.position,
+            },
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def headline(self) -> str:
+        """Kicker, title and subtitle as one line."""
+        return " ".join(part for part in (self.kicker, self.title, self.subtitle) if part)
+
+    @property
+    def body_text(self) -> str:
+        """The body's text, one block per line (subheads included)."""
+        return "\n".join(block.get("text", "") for block in self.body or [])
+
+    @property
+    def paragraphs(self) -> list[dict]:
+        return [b for b in self.body or [] if b.get("type") == BlockType.PARAGRAPH]
+
+    def mark_edited(self, user=None) -> None:
+        """Record a human change, so a later re-import keeps this article."""
+        self.edited = True
+        self.edited_at = timezone.now()
+        if user is not None and getattr(user, "is_authenticated", False):
+            self.edited_by = user
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.published_at = timezone.now()
+
+
+class Byline(models.Model):
+    """A person credited on an article, with the role printed beside the name."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines", verbose_name="稿件"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines", verbose_name="人物")
+    role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["article", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person", "role"], name="byline_unique_person_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}{self.person.name}" if self.role else self.person.name
+
+
+class PhotoQuerySet(models.QuerySet):
+    def published(self):
+        """Photos readers may see: on a page with published articles, or with a published article."""
+        visible = Article.objects.published()
+        return self.filter(
+            Q(article__in=visible) | Q(article__isnull=True, page__articles__in=visible)
+        ).distinct()
+
+
+def photo_upload_to(instance: Photo, filename: str) -> str:
+    d = instance.page.issue.date if instance.page_id else timezone.localdate()
+    return f"photos/{d:%Y/%m/%d}/{filename}"
+
+
+class Photo(TimeStampedModel):
+    """A news photo (图片新闻) on a page, optionally illustrating an article."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="photos", verbose_name="版面")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name="所属稿件",
+        help_text="这张图片配发的稿件；独立的图片新闻留空。",
+    )
+    position = models.PositiveSmallIntegerField("版内顺序", default=1)
+    title = models.CharField("图片标题", max_length=200, blank=True)
+    caption = models.TextField("图片说明", blank=True)
+    agency = models.CharField("图片来源机构", max_length=50, blank=True, help_text="如：新华社、视觉中国。")
+    image = models.ImageField("图片文件", upload_to=photo_upload_to, blank=True)
+    thumbnail = models.ImageField("缩略图", upload_to="photos/thumbs/", blank=True, editable=False)
+    warnings = models.JSONField("导入提示", default=list, blank=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "新闻图片"
+        verbose_name_plural = "新闻图片"
+        ordering = ["page__issue__date", "page__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "position"], name="photo_unique_position_per_page"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or (self.caption[:20] + "…" if self.caption else "（无标题图片）")
+
+    def get_absolute_url(self) -> str:
+        return f"{self.page.get_absolute_url()}#photo-{self.position}"
+
+
+class PhotoCredit(models.Model):
+    """A person credited on a photo (…摄)."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="credits", verbose_name="图片")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="photo_credits", verbose_name="人物"
+    )
+    role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "图片署名"
+        verbose_name_plural = "图片署名"
+        ordering = ["photo", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "person"], name="photocredit_unique_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}{self.person.name}" if self.role else self.person.name
+
+
+class ImportRun(models.Model):
+    """One run of ``import_pages``: what it read, what it wrote, what went wrong."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        SUCCEEDED = "succeeded", "成功"
+        PARTIAL = "partial", "部分失败"
+        FAILED = "failed", "失败"
+
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    status = models.CharField("结果", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    options = models.JSONField("参数", default=dict, blank=True)
+    files = models.JSONField("文件", default=list, blank=True, help_text="每个文件的处理结果。")
+    counts = models.JSONField("计数", default=dict, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["-started_at"], name="importrun_started_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
