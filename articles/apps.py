@@ -5,3 +5,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "报纸内容"
+
+    def ready(self):
+        # Each module connects its own signal handlers.
+        from . import roles  # noqa: F401  the 编辑 group
