@@ -1,0 +1,354 @@
+"""Assembling a page: headline groups, bylines, body paragraphs, joins across broken lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lines import JUMP_RE, TAIL_BYLINE_RE, Line, parse_names, split_lines
+from .model import Block, Credit, ParsedArticle, ParsedPage
+from .photos import find_photos
+from .text import close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
+from .words import break_score, crossing_word, tail_is_word
+
+OPENINGS = {"dateline", "byline", "author", "tip", "region", "editor_note"}
+DANGLING = set("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
+SUBHEAD_MAX = 30
+WORD_JOIN = 2.0
+CURRENT_BONUS = 0.4
+
+
+@dataclass
+class _Art:
+    art: ParsedArticle = field(default_factory=ParsedArticle)
+    headed: bool = False
+
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.art.blocks if b.type == "paragraph"]
+
+    def open_block(self) -> Block | None:
+        """The last paragraph if it ends mid-sentence."""
+        blocks = self.art.blocks
+        if blocks and blocks[-1].type == "paragraph" and not ends_sentence(blocks[-1].text):
+            return blocks[-1]
+        return None
+
+
+def looks_unfinished(text: str) -> bool:
+    """A short line that reads like a cut body line rather than a headline."""
+    k = key(text)
+    if not k or k.endswith("——"):
+        return False
+    if k[-1] in DANGLING:
+        return True
+    if not is_cjk(k[-1]):
+        return False
+    if len(k) >= 2 and k[-2].isdigit():
+        return False
+    has_comma = any(c in k for c in ",，、")
+    return (has_comma and len(k) > 12 and not tail_is_word(k)) or len(k) > SUBHEAD_MAX
+
+
+def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str, list[str]]:
+    """Split a headline group into kicker, title, subtitle and left-over lines."""
+    keys = [key(t) for t in texts]
+    for s, k in enumerate(keys):
+        if s >= 1 and (k.startswith("——") or k.startswith("--")):
+            kicker = " ".join(texts[: s - 1])
+            return kicker, texts[s - 1], texts[s], texts[s + 1:]
+    for e, k in enumerate(keys[:-1]):
+        if k.endswith("——") or k.endswith("--"):
+            kicker = re.sub(r"[—\-]+$", "", texts[e]).strip()
+            return kicker, texts[e + 1], " ".join(texts[e + 2: e + 3]), texts[e + 3:]
+    marked = [i for i, h in enumerate(headings) if h]
+    if marked and len(texts) > 1:
+        top = min(marked, key=lambda i: headings[i])
+        kicker = " ".join(texts[:top])
+        return kicker, texts[top], " ".join(texts[top + 1: top + 2]), texts[top + 2:]
+    if len(texts) == 1:
+        return "", texts[0], "", []
+    if len(texts) == 2:
+        return "", texts[0], texts[1], []
+    return texts[0], texts[1], texts[2], texts[3:]
+
+
+class _Assembler:
+    """Walks the classified lines of one page and builds its articles."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.arts: list[_Art] = []
+        self.current: _Art | None = None
+        self.pending: list[_Art] = []  # started without a headline, waiting for one
+        self.column: str | None = None
+        self.note: str = ""
+        self.tip_for: _Art | None = None
+        self.page_warnings: list[str] = []
+
+    # -- articles -------------------------------------------------------------------------
+    def new_article(self, headless: bool) -> _Art:
+        a = _Art()
+        a.art.column = self.column
+        self.column = None
+        if self.note:
+            a.art.editor_note, self.note = self.note, ""
+        self.arts.append(a)
+        if headless:
+            self.pending.append(a)
+        self.current = a
+        return a
+
+    def ensure_current(self) -> _Art:
+        return self.current or self.new_article(headless=True)
+
+    def set_headline(self, a: _Art, group: list[Line]) -> None:
+        kicker, title, subtitle, extra = headline_parts(
+            [g.text for g in group], [g.heading for g in group]
+        )
+        a.art.kicker, a.art.title, a.art.subtitle = kicker, title, subtitle
+        if extra:
+            if a.art.column is None:
+                a.art.column = " ".join(extra)
+            else:
+                a.art.subtitle = " ".join([subtitle, *extra]).strip()
+        a.headed = True
+        if a in self.pending:
+            self.pending.remove(a)
+        if self.column is not None:
+            a.art.column, self.column = self.column, None
+
+    # -- text -----------------------------------------------------------------------------
+    def place_text(self, text: str) -> None:
+        text = close_cjk_spaces(text.strip())
+        m = JUMP_RE.match(key(text))
+        if m and m.group(1) == "上接":
+            raw = JUMP_RE.match(text)
+            text = text[raw.end():].strip() if raw else text
+            self.jump_from(int(m.group(2)))
+        m = JUMP_RE.search(text)
+        if m and m.end() == len(text) and m.group(1) == "下转":
+            self.ensure_current().art.continued_to_page = int(m.group(2))
+            text = text[: m.start()].rstrip()
+        if not text:
+            return
+        if self.tip_for is not None:
+            self.tip_for.art.reading_tip = text
+            self.tip_for = None
+            return
+        target = self.continuation_of(text)
+        if target is not None:
+            block = target.open_block()
+            assert block is not None
+            block.text += text
+            self.current = target
+            return
+        a = self.ensure_current()
+        if starts_lower(text):
+            a.art.warnings.append(f"无法归位的片段：{text[:12]}…")
+        a.art.blocks.append(Block("paragraph", text))
+
+    def continuation_of(self, text: str) -> _Art | None:
+        """The article whose open last paragraph this text continues, if any."""
+        cands = [a for a in self.arts if a.open_block() is not None]
+        if not cands:
+            return None
+        scored = []
+        for a in cands:
+            end = a.open_block().text  # type: ignore[union-attr]
+            raw = break_score(end, text)
+            scored.append((raw + (CURRENT_BONUS if a is self.current else 0.0), raw, a))
+        scored.sort(key=lambda s: -s[0])
+        total, raw, best = scored[0]
+        cur_open = self.current is not None and self.current.open_block() is not None
+        lower = starts_lower(text)
+        if best is self.current or raw >= WORD_JOIN or lower or (cur_open and len(scored) > 1):
+            if len(scored) > 1 and best is not self.current:
+                end = best.open_block().text  # type: ignore[union-attr]
+                best.art.warnings.append(f"按词表拼接：…{end[-4:]}|{text[:4]}…")
+            return best
+        return None
+
+    # -- line kinds -----------------------------------------------------------------------
+    def jump_from(self, page: int) -> None:
+        cur = self.current
+        if cur is not None and not cur.headed and not cur.art.dateline and cur not in self.pending:
+            cur.art.continued_from_page = page
+            return
+        a = self.new_article(headless=False)
+        a.art.continued_from_page = page
+
+    def credits_line(self, line: Line) -> None:
+        cur = self.current
+        if cur is not None and cur.headed and not cur.paragraphs and not cur.art.bylines:
+            cur.art.bylines.extend(line.data["credits"])
+            return
+        a = self.new_article(headless=True)
+        a.art.bylines.extend(line.data["credits"])
+
+    def dateline(self, line: Line) -> None:
+        cur = self.current
+        body = line.data["body"]
+        if cur is not None and not cur.art.dateline and not cur.paragraphs:
+            cur.art.dateline = line.data["dateline"]
+            cur.art.bylines.extend(line.data["credits"])
+            self.place_body_start(cur, body)
+            return
+        if cur is not None and cur.art.blocks and cur.art.blocks[-1].type == "subhead":
+            cur.art.bylines.extend(c for c in line.data["credits"] if c not in cur.art.bylines)
+            cur.art.blocks.append(Block("paragraph", close_cjk_spaces(line.text)))
+            return
+        a = self.new_article(headless=True)
+        a.art.dateline = line.data["dateline"]
+        a.art.bylines.extend(line.data["credits"])
+        self.place_body_start(a, body)
+
+    def place_body_start(self, a: _Art, body: str) -> None:
+        self.current = a
+        a.art.blocks.append(Block("paragraph", close_cjk_spaces(body.strip())))
+
+    def subhead(self, text: str) -> None:
+        self.ensure_current().art.blocks.append(Block("subhead", text))
+
+    def shorts(self, run: list[Line], nxt: Line | None) -> None:
+        """A run of short lines: headline group, subhead, photo-less title or cut body line."""
+        cur = self.current
+        while run and cur is not None and cur.art.blocks:
+            first = run[0]
+            ob = cur.open_block()
+            joins = ob is not None and (crossing_word(ob.text, first.text) or starts_lower(first.text))
+            if joins or looks_unfinished(first.text):
+                self.place_text(first.text)
+                run = run[1:]
+                continue
+            break
+        if not run:
+            return
+        nkind = nxt.kind if nxt is not None else None
+        if len(run) == 1:
+            only = run[0]
+            has_body = cur is not None and bool(cur.art.blocks)
+            if nkind == "text" and has_body and crossing_word(only.text, nxt.text):  # type: ignore[union-attr]
+                self.place_text(only.text)
+                return
+            if nkind not in OPENINGS and nkind != "text" and has_body and self.column is None:
+                self.place_text(only.text)
+                return
+            if nkind == "text" and has_body and self.column is None and not self.pending:
+                self.body_short(only)
+                return
+        self.headline(run, opening=nkind in OPENINGS)
+
+    def body_short(self, line: Line) -> None:
+        cur = self.current
+        assert cur is not None
+        if len(key(line.text)) > SUBHEAD_MAX:
+            self.place_text(line.text)
+            return
+        brief = cur.art.dateline and cur.open_block() is None and cur.art.blocks[-1].type != "subhead"
+        if brief and not any(b.type == "subhead" for b in cur.art.blocks):
+            self.new_article(headless=False)
+        self.subhead(line.text)
+
+    def headline(self, run: list[Line], opening: bool) -> None:
+        if not opening and self.pending:
+            a = self.pending[0]
+            self.current = a
+        else:
+            a = self.new_article(headless=False)
+        self.set_headline(a, run)
+
+    def editor_note(self, line: Line) -> None:
+        cur = self.current
+        if cur is not None and cur.art.blocks and not cur.art.editor_note:
+            cur.art.editor_note = line.data["text"]
+        else:
+            self.note = line.data["text"]
+
+    # -- driver ---------------------------------------------------------------------------
+    def run(self, seq: list[Line]) -> None:
+        i = 0
+        while i < len(seq):
+            line = seq[i]
+            kind = line.kind
+            if kind == "short":
+                j = i
+                while j < len(seq) and seq[j].kind == "short":
+                    j += 1
+                self.shorts(seq[i:j], seq[j] if j < len(seq) else None)
+                i = j
+                continue
+            self.one(line)
+            i += 1
+        if self.note:
+            target = self.current or self.new_article(headless=True)
+            target.art.editor_note = target.art.editor_note or self.note
+
+    def one(self, line: Line) -> None:
+        kind = line.kind
+        if kind == "column":
+            self.column = line.data["label"]
+        elif kind == "editor_note":
+            self.editor_note(line)
+        elif kind == "tip":
+            self.tip_for = self.ensure_current()
+        elif kind == "source":
+            self.ensure_current().art.source_note = line.text
+        elif kind == "jump_from":
+            self.jump_from(line.data["page"])
+        elif kind == "jump_to":
+            self.ensure_current().art.continued_to_page = line.data["page"]
+        elif kind == "ad":
+            self.page_warnings.append("广告：本版含广告")
+        elif kind == "region":
+            self.subhead(line.text)
+        elif kind in ("byline", "author"):
+            self.credits_line(line)
+        elif kind == "dateline":
+            self.dateline(line)
+        else:
+            self.place_text(line.text)
+
+
+def _finish(a: ParsedArticle, seen: dict[str, int]) -> None:
+    """Tail byline, warnings for what the parse had to guess."""
+    paras = [b for b in a.blocks if b.type == "paragraph"]
+    if paras:
+        last = paras[-1]
+        m = TAIL_BYLINE_RE.search(last.text)
+        if m:
+            a.bylines.extend(parse_names(m.group("names"), ""))
+            last.text = last.text[: m.start()].rstrip()
+    a.blocks = [b for b in a.blocks if b.text.strip()]
+    paras = [b for b in a.blocks if b.type == "paragraph"]
+    if not a.title:
+        a.warnings.insert(0, "未找到标题")
+    if paras and not ends_sentence(paras[-1].text):
+        a.warnings.append(f"结尾不完整：…{paras[-1].text[-8:]}")
+    if not paras:
+        a.warnings.append("正文为空")
+    for p in paras:
+        for sentence in re.findall(r"[^。！？!?]{12,}[。！？!?]", p.text):
+            k = key(sentence)
+            seen[k] = seen.get(k, 0) + 1
+            if seen[k] == 2:
+                a.warnings.append(f"重复句子：{sentence[:12]}…")
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Parse the text of one page into its articles and news photos, in page order."""
+    lines = split_lines(text)
+    photos, used = find_photos(lines)
+    seq = [ln for i, ln in enumerate(lines) if i not in used]
+    asm = _Assembler(lines)
+    asm.run(seq)
+    page = ParsedPage(photos=[p for _, p in photos], warnings=asm.page_warnings)
+    seen: dict[str, int] = {}
+    for a in asm.arts:
+        _finish(a.art, seen)
+        if a.art.blocks or a.art.title:
+            page.articles.append(a.art)
+    return page
+
+
+__all__ = ["parse_page", "Credit"]

@@ -1,0 +1,101 @@
+"""Decoding page files and normalising OCR text (no Django here)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+class PageDecodeError(ValueError):
+    """Raised when a page file cannot be read as text."""
+
+
+_BOMS = (b"\xef\xbb\xbf",)
+
+
+def decode_page(data: bytes) -> str:
+    """Decode a page file to text with ``\\n`` line endings and no BOM.
+
+    Accepts UTF-8 (with or without BOM) and GB18030/GBK.  Raises
+    :class:`PageDecodeError` for empty, binary or undecodable input.
+    """
+    if not data or not data.strip():
+        raise PageDecodeError("empty page file")
+    if b"\x00" in data:
+        raise PageDecodeError("binary data (NUL bytes), not a text page")
+    for bom in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom):]
+    text = None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise PageDecodeError("undecodable text: neither UTF-8 nor GB18030")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    if controls > max(3, len(text) // 20):
+        raise PageDecodeError("binary data (control characters), not a text page")
+    if not text.strip():
+        raise PageDecodeError("empty page file")
+    return text
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s*")
+
+
+def strip_markdown(line: str) -> tuple[str, int]:
+    """Remove markdown heading marks and ``**`` from a line; return (text, heading level)."""
+    line = line.strip()
+    level = 0
+    m = _MD_HEADING.match(line)
+    if m:
+        level = len(m.group(1))
+        line = line[m.end():]
+    line = line.replace("**", "").replace("__", "")
+    return line.strip(), level
+
+
+def key(text: str) -> str:
+    """Matching form of a string: NFKC, no whitespace (a copy; never stored as a value)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph."""
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+
+
+def close_cjk_spaces(text: str) -> str:
+    """Remove stray spaces between two CJK characters (``建设得更 有活力``)."""
+    return _CJK_SPACE.sub("", text)
+
+
+FINAL = set("。！？!?….")
+CLOSERS = set("”’」』）)》")
+OPEN_END = set("，,、：:；;“‘《（(「『—-")
+LOWER_START = set("，,、。．：:；;！!？?）)》”’…")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends with sentence-final punctuation (optionally closed by a quote)."""
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        if len(t) >= 2 and t[-2] in FINAL:
+            return True
+        t = t[:-1]
+        if t and t[-1] in FINAL:
+            return True
+        break
+    return bool(t) and t[-1] in FINAL
+
+
+def starts_lower(text: str) -> bool:
+    """True when text opens with punctuation that can only continue a sentence."""
+    return bool(text) and text[0] in LOWER_START
