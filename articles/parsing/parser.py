@@ -9,13 +9,14 @@ from .lines import JUMP_RE, TAIL_BYLINE_RE, Line, parse_names, split_lines
 from .model import Block, Credit, ParsedArticle, ParsedPage
 from .photos import find_photos
 from .text import close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
-from .words import break_score, crossing_word, tail_is_word
+from .words import break_score, crossing_word, tail_is_word, word_freq
 
 OPENINGS = {"dateline", "byline", "author", "tip", "region", "editor_note"}
 DANGLING = set("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
 SUBHEAD_MAX = 30
 WORD_JOIN = 2.0
 CURRENT_BONUS = 0.4
+COMMON_WORD = 500  # a join across articles needs a word at least this frequent in the list
 
 
 @dataclass
@@ -46,8 +47,10 @@ def looks_unfinished(text: str) -> bool:
         return False
     if len(k) >= 2 and k[-2].isdigit():
         return False
+    if re.search(r"\S[ \u3000]+\S", text):  # parts set apart by spaces: a headline
+        return False
     has_comma = any(c in k for c in ",，、")
-    return (has_comma and len(k) > 12 and not tail_is_word(k)) or len(k) > SUBHEAD_MAX
+    return (has_comma or len(k) > SUBHEAD_MAX) and len(k) > 12 and not tail_is_word(k)
 
 
 def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str, list[str]]:
@@ -162,7 +165,9 @@ class _Assembler:
         total, raw, best = scored[0]
         cur_open = self.current is not None and self.current.open_block() is not None
         lower = starts_lower(text)
-        if best is self.current or raw >= WORD_JOIN or lower or (cur_open and len(scored) > 1):
+        end = best.open_block().text  # type: ignore[union-attr]
+        strong = raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD
+        if best is self.current or strong or lower or (cur_open and len(scored) > 1):
             if len(scored) > 1 and best is not self.current:
                 end = best.open_block().text  # type: ignore[union-attr]
                 best.art.warnings.append(f"按词表拼接：…{end[-4:]}|{text[:4]}…")
@@ -222,13 +227,21 @@ class _Assembler:
                 run = run[1:]
                 continue
             break
-        if not run:
-            return
-        nkind = nxt.kind if nxt is not None else None
+        tail: list[Line] = []
+        while len(run) > 1 and looks_unfinished(run[-1].text):
+            tail.insert(0, run.pop())
+        if run:
+            self.short_group(run, nxt, "text" if tail else (nxt.kind if nxt is not None else None))
+        for line in tail:
+            self.place_text(line.text)
+
+    def short_group(self, run: list[Line], nxt: Line | None, nkind: str | None) -> None:
+        """A run of short lines that are not cut body lines; ``nkind``: what follows."""
+        cur = self.current
         if len(run) == 1:
             only = run[0]
             has_body = cur is not None and bool(cur.art.blocks)
-            if nkind == "text" and has_body and crossing_word(only.text, nxt.text):  # type: ignore[union-attr]
+            if nkind == "text" and nxt is not None and has_body and crossing_word(only.text, nxt.text):
                 self.place_text(only.text)
                 return
             if nkind not in OPENINGS and nkind != "text" and has_body and self.column is None:

@@ -15,24 +15,29 @@ MAX_WORD = 4
 
 
 @lru_cache(maxsize=1)
-def word_list() -> frozenset[str]:
-    """All words of two to four characters in jieba's dictionary (loaded once, cached)."""
+def word_list() -> dict[str, int]:
+    """Words of two to four characters in jieba's dictionary with their counts (loaded once)."""
     try:
         data = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover - env issue
-        return frozenset()
-    words = set()
+        return {}
+    words: dict[str, int] = {}
     for line in data.splitlines():
-        word = line.split(" ", 1)[0]
-        if 2 <= len(word) <= MAX_WORD:
-            words.add(word)
-    return frozenset(words)
+        parts = line.split(" ", 2)
+        if 2 <= len(parts[0]) <= MAX_WORD:
+            words[parts[0]] = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+    return words
 
 
-def _cjk_tail(text: str) -> str:
+def word_freq(word: str) -> int:
+    """How common a word is in the list (0 when absent)."""
+    return word_list().get(word, 0)
+
+
+def _cjk_tail(text: str, limit: int = MAX_WORD - 1) -> str:
     tail = ""
     for ch in reversed(text.rstrip()):
-        if not is_cjk(ch) or len(tail) >= MAX_WORD - 1:
+        if not is_cjk(ch) or len(tail) >= limit:
             break
         tail = ch + tail
     return tail
@@ -66,7 +71,7 @@ def crossing_word(end: str, start: str) -> str:
 
 def tail_is_word(text: str) -> bool:
     """True when the text ends with a whole word of two or more characters."""
-    tail = _cjk_tail(text)
+    tail = _cjk_tail(text, MAX_WORD)
     words = word_list()
     return any(tail[i:] in words for i in range(len(tail) - 1))
 
