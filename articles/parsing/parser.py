@@ -16,6 +16,7 @@ DANGLING = set("的该和与及对在把被将从向为以于是让使给由其�
 SUBHEAD_MAX = 30
 WORD_JOIN = 2.0
 CURRENT_BONUS = 0.4
+DUPLICATE_MIN = 14  # clauses this long seen twice on a page are flagged
 COMMON_WORD = 500  # a join across articles needs a word at least this frequent in the list
 
 
@@ -88,6 +89,7 @@ class _Assembler:
         self.note: str = ""
         self.tip_for: _Art | None = None
         self.page_warnings: list[str] = []
+        self.fresh = False  # the next text starts a new paragraph (after a jump line)
 
     # -- articles -------------------------------------------------------------------------
     def new_article(self, headless: bool) -> _Art:
@@ -139,7 +141,8 @@ class _Assembler:
             self.tip_for.art.reading_tip = text
             self.tip_for = None
             return
-        target = self.continuation_of(text)
+        target = None if self.fresh else self.continuation_of(text)
+        self.fresh = False
         if target is not None:
             block = target.open_block()
             assert block is not None
@@ -169,13 +172,15 @@ class _Assembler:
         strong = raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD
         if best is self.current or strong or lower or (cur_open and len(scored) > 1):
             if len(scored) > 1 and best is not self.current:
-                end = best.open_block().text  # type: ignore[union-attr]
                 best.art.warnings.append(f"按词表拼接：…{end[-4:]}|{text[:4]}…")
+            elif raw == 0 and not lower:
+                best.art.warnings.append(f"拼接存疑：…{end[-4:]}|{text[:4]}…")
             return best
         return None
 
     # -- line kinds -----------------------------------------------------------------------
     def jump_from(self, page: int) -> None:
+        self.fresh = True
         cur = self.current
         if cur is not None and not cur.headed and not cur.art.dateline and cur not in self.pending:
             cur.art.continued_from_page = page
@@ -341,11 +346,13 @@ def _finish(a: ParsedArticle, seen: dict[str, int]) -> None:
     if not paras:
         a.warnings.append("正文为空")
     for p in paras:
-        for sentence in re.findall(r"[^。！？!?]{12,}[。！？!?]", p.text):
-            k = key(sentence)
+        for clause in re.split(r"[，,；;。！？!?：:]", p.text):
+            k = key(clause)
+            if len(k) < DUPLICATE_MIN:
+                continue
             seen[k] = seen.get(k, 0) + 1
             if seen[k] == 2:
-                a.warnings.append(f"重复句子：{sentence[:12]}…")
+                a.warnings.append(f"重复句子：{clause[:12]}…")
 
 
 def parse_page(text: str) -> ParsedPage:
