@@ -18,33 +18,72 @@ COLUMN_RE = re.compile(r"^【([^【】]{1,20})】$")
 NOTE_RE = re.compile(r"^【?编者按】?\s*[:：]?\s*")
 SOURCE_RE = re.compile(r"^(?:来源|稿件来源|转自)\s*[:：]")
 REGION_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
-BYLINE_LINE_RE = re.compile(
-    rf"^(?:(?:本报)?(?:{_ROLE_RE})[ \u3000]*{NAMES}[ \u3000]*)+$"
-)
+BYLINE_LINE_RE = re.compile(rf"^(?:(?:本报)?(?:{_ROLE_RE})[ \u3000]*{NAMES}[ \u3000]*)+$")
 CREDIT_RE = re.compile(
-    rf"^(?P<caption>.*?[。！？!?…”）)])?\s*(?P<credit>(?:本报)?(?:特约)?(?:(?:记者|通讯员|实习生)[ \u3000]*)?"
+    r"^(?P<caption>.*?[。！？!?…”）)])?\s*"
+    rf"(?P<credit>(?:本报)?(?:特约)?(?:(?:记者|通讯员|实习生)[ \u3000]*)?"
     rf"(?P<names>{NAMES})[ \u3000]*[/／]?摄)$"
 )
 AGENCY_CREDIT_RE = re.compile(
     rf"^(?P<caption>.*?[。！？!?…”])?\s*(?P<agency>[\u4e00-\u9fff]{{2,6}}?)发\s*[(（]\s*"
     rf"(?:(?:记者|通讯员)[ \u3000]*)?(?P<names>{NAMES})[ \u3000]*摄\s*[)）]$"
 )
-AGENCY_RE = re.compile(r"^(?:视觉中国|新华社|中新社|人民图片|东方IC|图虫创意|IC\s*photo|[\u4e00-\u9fff]{2,6}(?:供图|图片社|通讯社))$")
+AGENCY_RE = re.compile(
+    r"^(?:视觉中国|新华社|中新社|人民图片|东方IC|图虫创意|IC\s*photo"
+    r"|[\u4e00-\u9fff]{2,6}(?:供图|图片社|通讯社))$"
+)
 DATELINE_RE = re.compile(
     r"^(?P<dateline>(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)"
     r"|本报讯|新华社讯|本报(?=\s*[(（]))"
     r"\s*(?:[(（](?P<bracket>[^()（）]{0,60})[)）])?\s*"
 )
 POSITIONS = (
-    "主席", "副主席", "书记", "副书记", "主任", "副主任", "部长", "局长", "会长", "院长", "校长",
-    "经理", "总经理", "董事长", "理事长", "秘书长", "教授", "研究员", "委员", "代表", "组长",
+    "主席",
+    "副主席",
+    "书记",
+    "副书记",
+    "主任",
+    "副主任",
+    "部长",
+    "局长",
+    "会长",
+    "院长",
+    "校长",
+    "经理",
+    "总经理",
+    "董事长",
+    "理事长",
+    "秘书长",
+    "教授",
+    "研究员",
+    "委员",
+    "代表",
+    "组长",
 )
-AUTHOR_RE = re.compile(rf"^(?P<affil>.{{4,40}}?(?:{'|'.join(POSITIONS)}))[ \u3000]+(?P<name>{NAME})$")
+AUTHOR_RE = re.compile(
+    rf"^(?P<affil>.{{4,40}}?(?:{'|'.join(POSITIONS)}))[ \u3000]+(?P<name>{NAME})$"
+)
 TAIL_BYLINE_RE = re.compile(rf"(?<=[。！？!?…”])\s*[(（](?P<names>{NAMES})[)）]\s*$")
 TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
 PLAIN_COLUMNS = {
-    "新闻特写", "图片新闻", "新闻速递", "新闻观察", "工会观察", "一线传真", "本报特稿", "基层动态",
-    "特写", "短评", "时评", "评论", "言论", "快评", "工运论坛", "调查", "深度", "记者手记",
+    "新闻特写",
+    "图片新闻",
+    "新闻速递",
+    "新闻观察",
+    "工会观察",
+    "一线传真",
+    "本报特稿",
+    "基层动态",
+    "特写",
+    "短评",
+    "时评",
+    "评论",
+    "言论",
+    "快评",
+    "工运论坛",
+    "调查",
+    "深度",
+    "记者手记",
 }
 
 
@@ -109,66 +148,87 @@ def is_short(line: Line) -> bool:
 def classify(line: Line) -> None:
     """Set ``line.kind`` (and ``line.data``) from the line's own text."""
     t, k = line.text, line.key
-    m = JUMP_RE.fullmatch(k)
+    for check in (_marker_kind, _credit_kind, _person_kind, _dateline_kind):
+        if check(line, t, k):
+            return
+    line.kind = "short" if is_short(line) else "text"
+
+
+def _marker_kind(line: Line, t: str, k: str) -> bool:
+    """Jump lines, advertising, editor's note, reading tip, columns, source, region subheads."""
+    m = JUMP_RE.fullmatch(k) if "版" in k and len(k) < 12 else None
     if m:
         line.kind = "jump_from" if m.group(1) == "上接" else "jump_to"
         line.data["page"] = int(m.group(2))
-        return
-    if k == "广告":
+    elif k == "广告":
         line.kind = "ad"
-        return
-    if k.startswith("【编者按】") or k.startswith("编者按:"):
+    elif k.startswith("【编者按】") or k.startswith("编者按:"):
         line.kind = "editor_note"
         line.data["text"] = NOTE_RE.sub("", t, count=1).strip()
-        return
-    if k in TIP_KEYS:
+    elif k in TIP_KEYS:
         line.kind = "tip"
-        return
-    m = COLUMN_RE.match(k)
-    if m:
+    elif k.startswith("【") and COLUMN_RE.match(k):
         line.kind = "column"
-        line.data["label"] = COLUMN_RE.match(t).group(1).strip() if COLUMN_RE.match(t) else m.group(1)
-        return
-    if k in PLAIN_COLUMNS:
+        raw = COLUMN_RE.match(t.replace(" ", ""))
+        line.data["label"] = raw.group(1) if raw else COLUMN_RE.match(k).group(1)  # type: ignore[union-attr]
+    elif k in PLAIN_COLUMNS:
         line.kind = "column"
         line.data["label"] = t
-        return
-    if SOURCE_RE.match(k):
+    elif k.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(k):
         line.kind = "source"
-        return
-    if REGION_RE.match(t):
+    elif len(t) <= 9 and REGION_RE.match(t):
         line.kind = "region"
-        return
-    for regex, kind in ((AGENCY_CREDIT_RE, "credit"), (CREDIT_RE, "credit")):
-        m = regex.match(t)
-        if m:
-            line.kind = kind
-            line.data["caption"] = (m.group("caption") or "").strip()
-            line.data["agency"] = m.groupdict().get("agency") or ""
-            prefix = m.group(0)[len(m.group("caption") or ""):]
-            role = "通讯员" if "通讯员" in prefix else "记者" if "记者" in prefix else ""
-            line.data["credits"] = parse_names(m.group("names"), role)
-            return
-    if AGENCY_RE.match(k):
+    else:
+        return False
+    return True
+
+
+def _credit_kind(line: Line, t: str, k: str) -> bool:
+    """Photo credits (``本报通讯员 杨长武 摄``, ``新华社发（胡馨学 摄）``) and agency lines."""
+    if "摄" in t[-4:]:
+        for regex in (AGENCY_CREDIT_RE, CREDIT_RE):
+            m = regex.match(t)
+            if m:
+                line.kind = "credit"
+                line.data["caption"] = (m.group("caption") or "").strip()
+                line.data["agency"] = m.groupdict().get("agency") or ""
+                prefix = m.group(0)[len(m.group("caption") or "") :]
+                role = "通讯员" if "通讯员" in prefix else "记者" if "记者" in prefix else ""
+                line.data["credits"] = parse_names(m.group("names"), role)
+                return True
+    if len(k) <= 12 and AGENCY_RE.match(k):
         line.kind = "agency"
-        return
-    if BYLINE_LINE_RE.match(t):
+        return True
+    return False
+
+
+def _person_kind(line: Line, t: str, k: str) -> bool:
+    """A byline line (``本报记者 钱培坚``) or a signed column's author with position."""
+    if len(t) > 60:
+        return False
+    if any(r in t for r in ROLES) and BYLINE_LINE_RE.match(t):
         line.kind = "byline"
         line.data["credits"] = parse_names(t)
-        return
-    m = AUTHOR_RE.match(t)
+        return True
+    m = AUTHOR_RE.match(t) if (" " in t or "\u3000" in t) else None
     if m and not ends_sentence(t):
         line.kind = "author"
-        line.data["credits"] = [
-            Credit(name=m.group("name"), role="作者", affiliation=m.group("affil").strip())
-        ]
-        return
+        affiliation = m.group("affil").strip()
+        line.data["credits"] = [Credit(name=m.group("name"), role="作者", affiliation=affiliation)]
+        return True
+    return False
+
+
+def _dateline_kind(line: Line, t: str, k: str) -> bool:
+    """A paragraph opening with a dateline (``本报讯（记者…）``, ``本报广州6月23日电``)."""
+    if not t.startswith(("本报", "新华社", "中新社")):
+        return False
     m = DATELINE_RE.match(t)
-    if m and len(t) > m.end():
-        line.kind = "dateline"
-        line.data["dateline"] = m.group("dateline")
-        bracket = m.group("bracket") or ""
-        line.data["credits"] = parse_names(bracket) if bracket else []
-        line.data["body"] = t[m.end():]
-        return
-    line.kind = "short" if is_short(line) else "text"
+    if not m or len(t) <= m.end():
+        return False
+    line.kind = "dateline"
+    line.data["dateline"] = m.group("dateline")
+    bracket = m.group("bracket") or ""
+    line.data["credits"] = parse_names(bracket) if bracket else []
+    line.data["body"] = t[m.end() :]
+    return True

@@ -60,16 +60,16 @@ def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str
     for s, k in enumerate(keys):
         if s >= 1 and (k.startswith("——") or k.startswith("--")):
             kicker = " ".join(texts[: s - 1])
-            return kicker, texts[s - 1], texts[s], texts[s + 1:]
+            return kicker, texts[s - 1], texts[s], texts[s + 1 :]
     for e, k in enumerate(keys[:-1]):
         if k.endswith("——") or k.endswith("--"):
             kicker = re.sub(r"[—\-]+$", "", texts[e]).strip()
-            return kicker, texts[e + 1], " ".join(texts[e + 2: e + 3]), texts[e + 3:]
+            return kicker, texts[e + 1], " ".join(texts[e + 2 : e + 3]), texts[e + 3 :]
     marked = [i for i, h in enumerate(headings) if h]
     if marked and len(texts) > 1:
         top = min(marked, key=lambda i: headings[i])
         kicker = " ".join(texts[:top])
-        return kicker, texts[top], " ".join(texts[top + 1: top + 2]), texts[top + 2:]
+        return kicker, texts[top], " ".join(texts[top + 1 : top + 2]), texts[top + 2 :]
     if len(texts) == 1:
         return "", texts[0], "", []
     if len(texts) == 2:
@@ -126,15 +126,15 @@ class _Assembler:
     # -- text -----------------------------------------------------------------------------
     def place_text(self, text: str) -> None:
         text = close_cjk_spaces(text.strip())
-        m = JUMP_RE.match(key(text))
+        m = JUMP_RE.match(key(text[:12])) if "版" in text[:12] else None
         if m and m.group(1) == "上接":
             raw = JUMP_RE.match(text)
-            text = text[raw.end():].strip() if raw else text
+            text = text[raw.end() :].strip() if raw else text
             self.jump_from(int(m.group(2)))
-        m = JUMP_RE.search(text)
-        if m and m.end() == len(text) and m.group(1) == "下转":
+        m = JUMP_RE.search(text[-12:]) if "版" in text[-12:] else None
+        if m and text.endswith(m.group(0)) and m.group(1) == "下转":
             self.ensure_current().art.continued_to_page = int(m.group(2))
-            text = text[: m.start()].rstrip()
+            text = text[: len(text) - len(m.group(0))].rstrip()
         if not text:
             return
         if self.tip_for is not None:
@@ -165,7 +165,7 @@ class _Assembler:
             raw = break_score(end, text)
             scored.append((raw + (CURRENT_BONUS if a is self.current else 0.0), raw, a))
         scored.sort(key=lambda s: -s[0])
-        total, raw, best = scored[0]
+        _, raw, best = scored[0]
         cur_open = self.current is not None and self.current.open_block() is not None
         lower = starts_lower(text)
         end = best.open_block().text  # type: ignore[union-attr]
@@ -226,7 +226,9 @@ class _Assembler:
         while run and cur is not None and cur.art.blocks:
             first = run[0]
             ob = cur.open_block()
-            joins = ob is not None and (crossing_word(ob.text, first.text) or starts_lower(first.text))
+            joins = ob is not None and (
+                crossing_word(ob.text, first.text) or starts_lower(first.text)
+            )
             if joins or looks_unfinished(first.text):
                 self.place_text(first.text)
                 run = run[1:]
@@ -246,7 +248,8 @@ class _Assembler:
         if len(run) == 1:
             only = run[0]
             has_body = cur is not None and bool(cur.art.blocks)
-            if nkind == "text" and nxt is not None and has_body and crossing_word(only.text, nxt.text):
+            crossing = nxt is not None and crossing_word(only.text, nxt.text)
+            if nkind == "text" and has_body and crossing:
                 self.place_text(only.text)
                 return
             if nkind not in OPENINGS and nkind != "text" and has_body and self.column is None:
@@ -263,8 +266,8 @@ class _Assembler:
         if len(key(line.text)) > SUBHEAD_MAX:
             self.place_text(line.text)
             return
-        brief = cur.art.dateline and cur.open_block() is None and cur.art.blocks[-1].type != "subhead"
-        if brief and not any(b.type == "subhead" for b in cur.art.blocks):
+        subheads = any(b.type == "subhead" for b in cur.art.blocks)
+        if cur.art.dateline and cur.open_block() is None and not subheads:
             self.new_article(headless=False)
         self.subhead(line.text)
 
@@ -347,7 +350,7 @@ def _finish(a: ParsedArticle, seen: dict[str, int]) -> None:
         a.warnings.append("正文为空")
     for p in paras:
         for clause in re.split(r"[，,；;。！？!?：:]", p.text):
-            k = key(clause)
+            k = clause.strip()
             if len(k) < DUPLICATE_MIN:
                 continue
             seen[k] = seen.get(k, 0) + 1
@@ -371,4 +374,4 @@ def parse_page(text: str) -> ParsedPage:
     return page
 
 
-__all__ = ["parse_page", "Credit"]
+__all__ = ["Credit", "parse_page"]

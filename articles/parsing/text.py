@@ -25,7 +25,7 @@ def decode_page(data: bytes) -> str:
         raise PageDecodeError("binary data (NUL bytes), not a text page")
     for bom in _BOMS:
         if data.startswith(bom):
-            data = data[len(bom):]
+            data = data[len(bom) :]
     text = None
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -54,7 +54,7 @@ def strip_markdown(line: str) -> tuple[str, int]:
     m = _MD_HEADING.match(line)
     if m:
         level = len(m.group(1))
-        line = line[m.end():]
+        line = line[m.end() :]
     line = line.replace("**", "").replace("__", "")
     return line.strip(), level
 
