@@ -1,0 +1,370 @@
+"""Write parsed pages to the database: one page per transaction.
+
+``load_page`` takes a :class:`~articles.importer.plan.PageSpec`, the file's bytes and
+its :class:`~articles.parsing.ParsedPage` and makes the database hold exactly that
+page, with three rules:
+
+- an unchanged file (same SHA-256 as the stored source) changes nothing;
+- a changed file replaces the page's articles and photos, except articles an editor
+  has changed (``Article.edited``) and photos with an uploaded image: those keep
+  their place, and the re-parsed item at that place is not created (reported as kept);
+- ``replace=True`` forces a re-parse of an unchanged file and overwrites editors' work.
+
+Concurrent imports are safe: the page row is locked (``select_for_update``) before
+anything on it is read or written, and the unique constraints on issue date and page
+number turn a race into a retry instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    Byline,
+    Column,
+    Issue,
+    Page,
+    PageSource,
+    Person,
+    Photo,
+    PhotoCredit,
+    Role,
+)
+from articles.parsing import ParsedArticle, ParsedPage
+
+from .plan import PageSpec
+
+ROLE_VALUES = set(Role.values)
+TITLE_MAX = Article._meta.get_field("title").max_length
+HEAD_FIELDS = ("kicker", "title", "subtitle")
+
+
+class Status:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass
+class PageResult:
+    """What importing one file did."""
+
+    spec: PageSpec
+    status: str
+    articles: int = 0
+    photos: int = 0
+    bylines: int = 0
+    warnings: int = 0
+    kept: list[str] = field(default_factory=list)
+    linked: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.spec.name,
+            "issue_date": self.spec.issue_date.isoformat(),
+            "page": self.spec.page_number,
+            "status": self.status,
+            "articles": self.articles,
+            "photos": self.photos,
+            "bylines": self.bylines,
+            "warnings": self.warnings,
+            "kept": self.kept,
+            "error": self.error,
+        }
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding the file was stored in, for the record."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+class PeopleCache:
+    """Person and column ids by name, so a long import does not look them up page after page."""
+
+    def __init__(self) -> None:
+        self.people: dict[tuple[str, str], int] = {}
+        self.columns: dict[str, int] = {}
+
+    def person_ids(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        missing = keys - self.people.keys()
+        if missing:
+            names = {name for name, _ in missing}
+            found = {
+                (p.name, p.affiliation): p.pk
+                for p in Person.objects.filter(name__in=names).only("pk", "name", "affiliation")
+            }
+            new = [Person(name=n, affiliation=a) for n, a in missing if (n, a) not in found]
+            if new:
+                Person.objects.bulk_create(new, ignore_conflicts=True)
+                found = {
+                    (p.name, p.affiliation): p.pk
+                    for p in Person.objects.filter(name__in=names).only("pk", "name", "affiliation")
+                }
+            self.people.update({k: v for k, v in found.items() if k in missing})
+        return {k: self.people[k] for k in keys}
+
+    def column_id(self, name: str) -> int:
+        if name not in self.columns:
+            column = Column.objects.filter(name=name).only("pk").first()
+            if column is None:
+                try:
+                    with transaction.atomic():
+                        column = Column.objects.create(name=name)
+                except IntegrityError:  # created by a concurrent import
+                    column = Column.objects.get(name=name)
+            self.columns[name] = column.pk
+        return self.columns[name]
+
+    def forget(self) -> None:
+        """After a rolled-back page, ids created inside it no longer exist."""
+        self.people.clear()
+        self.columns.clear()
+
+
+def load_page(
+    spec: PageSpec,
+    data: bytes,
+    text: str,
+    parsed: ParsedPage,
+    *,
+    publish: bool = False,
+    replace: bool = False,
+    cache: PeopleCache | None = None,
+) -> PageResult:
+    """Make the database hold this page; all or nothing."""
+    cache = cache or PeopleCache()
+    digest = sha256(data)
+    try:
+        with transaction.atomic():
+            return _load(spec, data, text, parsed, digest, publish, replace, cache)
+    except Exception:
+        cache.forget()
+        raise
+
+
+def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResult:
+    issue, _ = Issue.objects.get_or_create(
+        date=spec.issue_date,
+        defaults={"date_estimated": spec.date_estimated, "number": spec.issue_number},
+    )
+    if spec.issue_number and issue.number != spec.issue_number:
+        issue.number = spec.issue_number
+        issue.save(update_fields=["number", "updated_at"])
+    page, _ = Page.objects.get_or_create(
+        issue=issue, number=spec.page_number, defaults={"name": spec.page_name}
+    )
+    page = Page.objects.select_for_update().get(pk=page.pk)  # serialise imports of this page
+    source = PageSource.objects.filter(page=page).first()
+    if source is not None and source.sha256 == digest and not replace:
+        return PageResult(spec, Status.UNCHANGED)
+    if spec.page_name and page.name != spec.page_name:
+        page.name = spec.page_name
+        page.save(update_fields=["name", "updated_at"])
+
+    result = PageResult(spec, Status.CREATED if source is None else Status.UPDATED)
+    kept = _clear_page(page, replace)
+    result.kept = [a.title for a in kept.values()]
+    articles = _write_articles(page, parsed, kept, publish, cache, result)
+    _write_photos(page, parsed, replace, cache, result)
+    result.linked = link_continuations(page)
+    PageSource.objects.update_or_create(
+        page=page,
+        defaults={
+            "filename": spec.name,
+            "sha256": digest,
+            "encoding": source_encoding(data),
+            "text": text,
+            "imported_at": timezone.now(),
+        },
+    )
+    article_ids = [a.pk for a in articles] + [a.pk for a in kept.values()]
+    transaction.on_commit(lambda: _after_commit(article_ids))
+    _reindex(article_ids)
+    return result
+
+
+def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
+    """Remove what the re-import replaces; return the kept (edited) articles by position."""
+    existing = Article.objects.filter(page=page)
+    kept = {} if replace else {a.position: a for a in existing.filter(edited=True)}
+    existing.exclude(pk__in=[a.pk for a in kept.values()]).delete()
+    return kept
+
+
+def _write_articles(page, parsed: ParsedPage, kept, publish, cache: PeopleCache, result) -> list[Article]:
+    now = timezone.now()
+    rows: list[tuple[Article, ParsedArticle]] = []
+    for position, pa in enumerate(parsed.articles, start=1):
+        if position in kept:
+            continue
+        warnings = list(pa.warnings)
+        head, body = _fit_headline(pa, warnings)
+        article = Article(
+            page=page,
+            position=position,
+            column_id=cache.column_id(pa.column.strip()) if pa.column and pa.column.strip() else None,
+            kicker=head["kicker"],
+            title=head["title"] or "（无标题）",
+            subtitle=head["subtitle"],
+            dateline=pa.dateline[:60],
+            body=body,
+            editor_note=pa.editor_note,
+            reading_tip=pa.reading_tip,
+            source_note=pa.source_note[:300],
+            continued_from_page=pa.continued_from_page,
+            continued_to_page=pa.continued_to_page,
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            published_at=now if publish else None,
+            needs_review=bool(warnings),
+            warnings=warnings,
+        )
+        rows.append((article, pa))
+        result.warnings += len(warnings)
+    Article.objects.bulk_create([a for a, _ in rows])
+    result.articles = len(rows)
+
+    credits = {
+        (c.name.strip(), c.affiliation.strip()) for _, pa in rows for c in pa.bylines if c.name.strip()
+    }
+    ids = cache.person_ids(credits)
+    bylines, seen = [], set()
+    for article, pa in rows:
+        for order, c in enumerate(pa.bylines):
+            name = c.name.strip()
+            if not name:
+                continue
+            role = c.role if c.role in ROLE_VALUES else ""
+            key = (article.pk, ids[(name, c.affiliation.strip())], role)
+            if key in seen:
+                continue
+            seen.add(key)
+            bylines.append(Byline(article=article, person_id=key[1], role=role, order=order))
+    Byline.objects.bulk_create(bylines)
+    result.bylines = len(bylines)
+    return [a for a, _ in rows]
+
+
+def _fit_headline(pa: ParsedArticle, warnings: list[str]) -> tuple[dict, list[dict]]:
+    """Headline parts that fit their fields; an over-long part moves into the body, not lost."""
+    head = {name: getattr(pa, name).strip() for name in HEAD_FIELDS}
+    body = [{"type": b.type, "text": b.text} for b in pa.blocks]
+    for name in HEAD_FIELDS:
+        if len(head[name]) > TITLE_MAX:
+            body.insert(0, {"type": "paragraph", "text": head[name]})
+            warnings.append(f"{name} too long ({len(head[name])} characters): moved into the body")
+            head[name] = ""
+    if not head["title"]:
+        if head["subtitle"] or head["kicker"]:
+            head["title"], head["subtitle" if head["subtitle"] else "kicker"] = (
+                head["subtitle"] or head["kicker"],
+                "",
+            )
+        if not pa.title and not any("标题" in w or "headline" in w.lower() for w in warnings):
+            warnings.append("未找到标题")
+    return head, body
+
+
+def _write_photos(page, parsed: ParsedPage, replace: bool, cache: PeopleCache, result) -> None:
+    existing = Photo.objects.filter(page=page)
+    keep = {} if replace else {p.position: p for p in existing.exclude(image="")}
+    existing.exclude(pk__in=[p.pk for p in keep.values()]).delete()
+    photos: list[tuple[Photo, object]] = []
+    for position, pp in enumerate(parsed.photos, start=1):
+        if position in keep:
+            result.kept.append(keep[position].title or f"photo {position}")
+            continue
+        photos.append(
+            (
+                Photo(
+                    page=page,
+                    position=position,
+                    title=pp.title[:200],
+                    caption=pp.caption,
+                    agency=pp.agency[:50],
+                    warnings=list(pp.warnings),
+                ),
+                pp,
+            )
+        )
+        result.warnings += len(pp.warnings)
+    Photo.objects.bulk_create([p for p, _ in photos])
+    result.photos = len(photos)
+    keys = {(c.name.strip(), "") for _, pp in photos for c in pp.credits if c.name.strip()}
+    ids = cache.person_ids(keys)
+    credits, seen = [], set()
+    for photo, pp in photos:
+        for order, c in enumerate(pp.credits):
+            name = c.name.strip()
+            if not name or (photo.pk, name) in seen:
+                continue
+            seen.add((photo.pk, name))
+            role = c.role if c.role in ROLE_VALUES else ""
+            credits.append(PhotoCredit(photo=photo, person_id=ids[(name, "")], role=role, order=order))
+    PhotoCredit.objects.bulk_create(credits)
+
+
+def link_continuations(page: Page) -> int:
+    """Link the parts of continued articles across the pages of one issue, both ways.
+
+    A part marked ``continued_from_page = N`` is linked to the article on page N of the
+    same issue that is marked ``continued_to_page`` = this part's page. Returns how
+    many links were made.
+    """
+    in_issue = Article.objects.filter(page__issue_id=page.issue_id)
+    parts = list(
+        in_issue.filter(Q(continued_from_page__isnull=False) | Q(continued_to_page__isnull=False))
+        .select_related("page")
+        .only("pk", "page__number", "continued_from_page", "continued_to_page", "continued_from_id")
+    )
+    if not parts:
+        return 0
+    taken = {a.continued_from_id for a in parts if a.continued_from_id is not None}
+    heads = {
+        (a.page.number, a.continued_to_page): a
+        for a in parts
+        if a.continued_to_page is not None and a.pk not in taken
+    }
+    linked = 0
+    for a in parts:
+        if a.continued_from_page is None or a.continued_from_id is not None:
+            continue
+        head = heads.pop((a.continued_from_page, a.page.number), None)
+        if head is not None and head.pk != a.pk:
+            a.continued_from = head
+            a.save(update_fields=["continued_from"])
+            linked += 1
+    return linked
+
+
+def _reindex(article_ids: list[int]) -> None:
+    from articles import search
+
+    reindex = getattr(search, "reindex_articles", None)
+    if reindex is not None:
+        reindex(article_ids)
+
+
+def _after_commit(article_ids: list[int]) -> None:
+    try:
+        from articles.cache import bump_content_version
+    except ImportError:
+        return
+    bump_content_version()
