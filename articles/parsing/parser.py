@@ -223,7 +223,8 @@ class _Assembler:
     def shorts(self, run: list[Line], nxt: Line | None) -> None:
         """A run of short lines: headline group, subhead, photo-less title or cut body line."""
         cur = self.current
-        while run and cur is not None and cur.art.blocks:
+        opened = cur is not None and bool(cur.art.blocks or cur.art.bylines or cur.art.dateline)
+        while run and cur is not None and opened:
             first = run[0]
             ob = cur.open_block()
             joins = ob is not None and (
@@ -252,7 +253,12 @@ class _Assembler:
             if nkind == "text" and has_body and crossing:
                 self.place_text(only.text)
                 return
-            if nkind not in OPENINGS and nkind != "text" and has_body and self.column is None:
+            if (
+                nkind not in OPENINGS
+                and nkind != "text"
+                and cur is not None
+                and self.column is None
+            ):
                 self.place_text(only.text)
                 return
             if nkind == "text" and has_body and self.column is None and not self.pending:

@@ -21,6 +21,8 @@ def _caption_start(lines: list[Line], credit_at: int, own_caption: bool) -> int:
         if lines[i].gap >= SECTION_GAP:
             return i
         i -= 1
+    if i < 0 and taken:
+        return 0  # the top of the page is a boundary too
     # no blank-line boundary: caption is the line before the credit, title the short one before
     if own_caption:
         return credit_at

@@ -1,0 +1,500 @@
+"""Behaviour of the page parser (articles.parsing) on hand-written snippets and the seeds."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import unicodedata
+
+import pytest
+
+from articles.parsing import PageDecodeError, decode_page, parse_page
+from articles.parsing.model import ParsedArticle
+
+SEEDS = sorted((pathlib.Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+def page(*blocks: str) -> str:
+    """Blocks of a page separated by one blank line (as the OCR prints them)."""
+    return "\n\n".join(blocks) + "\n"
+
+
+def only(text: str) -> ParsedArticle:
+    parsed = parse_page(text)
+    assert len(parsed.articles) == 1, [a.title for a in parsed.articles]
+    return parsed.articles[0]
+
+
+def paras(a: ParsedArticle) -> list[str]:
+    return [b.text for b in a.blocks if b.type == "paragraph"]
+
+
+def subheads(a: ParsedArticle) -> list[str]:
+    return [b.text for b in a.blocks if b.type == "subhead"]
+
+
+def people(credits) -> list[tuple[str, str]]:
+    return [(c.role, c.name) for c in credits]
+
+
+BODY = "本报讯（记者李丹青）近日，某市总工会召开会议，部署全年工作。"
+
+
+# -- headline groups --------------------------------------------------------------------------
+
+
+def test_three_line_headline_group():
+    a = only(page("宁夏出台意见", "建立联席会议制度", "提出11个方面的措施", BODY))
+    assert (a.kicker, a.title, a.subtitle) == (
+        "宁夏出台意见",
+        "建立联席会议制度",
+        "提出11个方面的措施",
+    )
+
+
+def test_two_lines_are_title_and_subtitle():
+    a = only(page("汕头市总推动困难职工纳入政府兜底", "保障其家庭生活水平不低于低保标准", BODY))
+    assert (a.kicker, a.title, a.subtitle) == (
+        "",
+        "汕头市总推动困难职工纳入政府兜底",
+        "保障其家庭生活水平不低于低保标准",
+    )
+
+
+def test_kicker_ending_in_dash_leads_into_title():
+    a = only(
+        page("企业3次变动联系人，但工会工作者始终耐心细致——", "“工会没建起来，决不能放弃”", BODY)
+    )
+    assert a.kicker == "企业3次变动联系人，但工会工作者始终耐心细致"
+    assert a.title == "“工会没建起来，决不能放弃”"
+
+
+def test_subtitle_starting_with_dash():
+    a = only(page("为新就业形态劳动者办实事", "——各地纷纷启动服务月", BODY))
+    assert a.title == "为新就业形态劳动者办实事"
+    assert a.subtitle == "——各地纷纷启动服务月"
+
+
+def test_two_parts_on_one_line_stay_one_headline():
+    a = only(page("量化目标任务 明确部门责任 江苏阜宁县总实施“六个100”行动", BODY))
+    assert a.title == "量化目标任务 明确部门责任 江苏阜宁县总实施“六个100”行动"
+    assert paras(a)[0].startswith("近日")
+
+
+def test_markdown_heading_marks_the_title():
+    a = only(page("采取“大讲堂”模式,提供普惠性文化服务", "## 银川市总公益课提升职工幸福感", BODY))
+    assert a.kicker == "采取“大讲堂”模式,提供普惠性文化服务"
+    assert a.title == "银川市总公益课提升职工幸福感"
+    assert "#" not in a.title
+
+
+# -- datelines and bylines --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline", "credits", "start"),
+    [
+        (
+            "本报讯（记者李丹青 邹偶然）近日开会。",
+            "本报讯",
+            [("记者", "李丹青"), ("记者", "邹偶然")],
+            "近日",
+        ),
+        (
+            "本报广州6月23日电(记者叶小钟 通讯员廖宇红 实习生谢迅)记者今天获悉。",
+            "本报广州6月23日电",
+            [("记者", "叶小钟"), ("通讯员", "廖宇红"), ("实习生", "谢迅")],
+            "记者今天",
+        ),
+        (
+            "新华社北京6月1日电（记者王伟）今天开会。",
+            "新华社北京6月1日电",
+            [("记者", "王伟")],
+            "今天",
+        ),
+        (
+            "本报(记者王伟 通讯员唐璐 周永祥)记者日前获悉。",
+            "本报",
+            [("记者", "王伟"), ("通讯员", "唐璐"), ("通讯员", "周永祥")],
+            "记者日前",
+        ),
+        (
+            "**本报讯** (通讯员张建军 记者康劲)近日出台措施。",
+            "本报讯",
+            [("通讯员", "张建军"), ("记者", "康劲")],
+            "近日",
+        ),
+        (
+            "本报讯（特约记者赵一 见习记者钱二 特约通讯员孙三）今天开会。",
+            "本报讯",
+            [("特约记者", "赵一"), ("见习记者", "钱二"), ("特约通讯员", "孙三")],
+            "今天",
+        ),
+    ],
+)
+def test_dateline_forms(line, dateline, credits, start):
+    a = only(page("某市总工会召开全委会议", line))
+    assert a.dateline == dateline
+    assert people(a.bylines) == credits
+    assert paras(a)[0].startswith(start)
+    assert "*" not in paras(a)[0]
+
+
+def test_byline_line_under_headline():
+    a = only(
+        page("“建会小分队”来了", "本报记者 田国奎 本报通讯员 冯际刚", "6月10日，记者来到某公司。")
+    )
+    assert people(a.bylines) == [("记者", "田国奎"), ("通讯员", "冯际刚")]
+    assert paras(a) == ["6月10日，记者来到某公司。"]
+
+
+def test_signed_column_author_after_affiliation():
+    a = only(
+        page(
+            "【主席之声】",
+            "“四链赋能”助力职工成长成才",
+            "无锡高新区(新吴区)总工会党组书记、副主席 夏同军",
+            "无锡高新区总工会始终坚持以职工为中心。",
+        )
+    )
+    assert a.column == "主席之声"
+    assert [(c.name, c.role, c.affiliation) for c in a.bylines] == [
+        ("夏同军", "作者", "无锡高新区(新吴区)总工会党组书记、副主席")
+    ]
+
+
+def test_bracketed_name_at_the_very_end_is_a_byline():
+    a = only(
+        page("某省推进产改", "本报讯 近日，某省推进产改工作。", "在新征程上再立新功。（梁伟强）")
+    )
+    assert "梁伟强" in [c.name for c in a.bylines]
+    assert next(c.role for c in a.bylines if c.name == "梁伟强") in ("", "作者")
+    assert paras(a)[-1] == "在新征程上再立新功。"
+
+
+# -- columns, subheads, notes, tips, sources, jumps ------------------------------------------
+
+
+def test_plain_column_label():
+    a = only(page("新闻特写", "微论坛上给职工制度“体检”", BODY))
+    assert a.column == "新闻特写"
+    assert a.title == "微论坛上给职工制度“体检”"
+
+
+def test_subheads_inside_an_article():
+    a = only(
+        page(
+            "“建会小分队”来了",
+            "本报记者 李丰",
+            "6月10日，记者来到某公司。",
+            "进驻工作薄弱区域",
+            "仁怀市是著名的白酒生产基地。",
+        )
+    )
+    assert subheads(a) == ["进驻工作薄弱区域"]
+    assert paras(a) == ["6月10日，记者来到某公司。", "仁怀市是著名的白酒生产基地。"]
+
+
+def test_spaced_region_subheads_keep_a_roundup_one_article():
+    text = page(
+        "各地启动服务月",
+        "天 津",
+        "本报讯（记者张玺）11月4日，天津市总工会启动服务月。",
+        "吉 林",
+        "本报讯（记者彭冰）11月5日，吉林省启动服务月。",
+    )
+    a = only(text)
+    assert subheads(a) == ["天 津", "吉 林"]
+    assert a.dateline == "本报讯"
+    assert {"张玺", "彭冰"} <= {c.name for c in a.bylines}
+
+
+def test_editor_note_is_not_body():
+    a = only(
+        page(
+            "【主席之声】",
+            "聚焦主责主业",
+            "基层工会直接联系服务职工群众。",
+            "【编者按】某区总工会加强学习型机关建设。",
+        )
+    )
+    assert a.editor_note == "某区总工会加强学习型机关建设。"
+    assert all("编者按" not in p for p in paras(a))
+
+
+@pytest.mark.parametrize("label", ["阅读提示", "阅 读 提 示"])
+def test_reading_tip_box(label):
+    a = only(
+        page(
+            "3粒“种子”赋能“产改”",
+            "本报记者 田国奎",
+            label,
+            "如何深入推进“产改”？高密市总这样做。",
+            "记者日前了解到好消息。",
+        )
+    )
+    assert a.reading_tip == "如何深入推进“产改”？高密市总这样做。"
+    assert paras(a) == ["记者日前了解到好消息。"]
+
+
+def test_source_line():
+    a = only(
+        page(
+            "【工会博览】",
+            "长春职工互助保障权益升级",
+            "近日，长春市总工会调整互助保障。",
+            "来源:《工人日报》",
+        )
+    )
+    assert a.column == "工会博览"
+    assert a.source_note == "来源:《工人日报》"
+    assert all("来源" not in p for p in paras(a))
+
+
+def test_jump_lines_both_ways():
+    a = only(page("(上接第1版)", "及时跟进学。全总坚持第一时间传达。"))
+    assert a.continued_from_page == 1
+    assert paras(a) == ["及时跟进学。全总坚持第一时间传达。"]
+    b = only(page("某市召开大会", BODY, "会议要求各单位抓好落实。", "（下转第2版）"))
+    assert b.continued_to_page == 2
+
+
+# -- rejoining broken lines -------------------------------------------------------------------
+
+
+def test_broken_line_rejoined():
+    a = only(page("某市总工会召开全委会议", BODY, "据工作人员介绍，该", "《意见》具有四个特点。"))
+    assert paras(a)[-1] == "据工作人员介绍，该《意见》具有四个特点。"
+
+
+def test_join_across_an_interleaved_headline_and_tip():
+    a = only(
+        page(
+            "某街道总工会帮助企业建会",
+            "本报记者 钱培坚",
+            "一天上午，王丹看见园区有十多个人正",
+            "阅 读 提 示",
+            "与企业第一位联系人谈建会刚谈得差不离。",
+            "在搬家。出于职业敏感，王丹上前询问。",
+        )
+    )
+    assert paras(a) == ["一天上午，王丹看见园区有十多个人正在搬家。出于职业敏感，王丹上前询问。"]
+
+
+def test_byline_and_body_before_their_own_headline():
+    text = page(
+        "某区总力促农民工创业",
+        "本报讯（记者田国全）记者日前了解到好消息。",
+        "本报记者 邹偶然",
+        "“退休返聘人员如何管理？”",
+        "“如何对退休返聘人员实施管",
+        "新闻特写",
+        "微论坛上给职工制度“体检”",
+        "理？”某公司工会主席道出了困惑。",
+    )
+    parsed = parse_page(text)
+    assert [a.title for a in parsed.articles] == [
+        "某区总力促农民工创业",
+        "微论坛上给职工制度“体检”",
+    ]
+    story = parsed.articles[1]
+    assert story.column == "新闻特写"
+    assert people(story.bylines) == [("记者", "邹偶然")]
+    assert paras(story)[-1] == "“如何对退休返聘人员实施管理？”某公司工会主席道出了困惑。"
+
+
+def test_word_score_decides_between_competing_open_ends():
+    text = page(
+        "【主席之声】",
+        "“四链赋能”助力职工成长成才",
+        "新吴区总工会紧扣扩大覆盖面、增强凝聚力目标，以组织建设、阵地建设、数字赋能为主线，强化阵地建设扩大组织",
+        "【履职手记】",
+        "“串珠成链”赋能高质量发展",
+        "南京市总发挥红色点位中劳模创新工作室的示范引领作用，动员广大职工投身劳动和技能竞赛，开展市级劳",
+        "覆盖、以建会扩面反哺服务效能。",
+    )
+    first, second = parse_page(text).articles
+    assert paras(first)[-1].endswith("扩大组织覆盖、以建会扩面反哺服务效能。")
+    assert any("拼接" in w for w in first.warnings)
+    assert paras(second)[-1].endswith("开展市级劳")
+    assert second.needs_review and any("结尾不完整" in w for w in second.warnings)
+
+
+# -- photos -----------------------------------------------------------------------------------
+
+
+def photos_of(*blocks: str):
+    return parse_page("\n\n\n\n".join(blocks) + "\n")
+
+
+def test_photo_title_caption_credit():
+    parsed = photos_of(
+        "某市召开大会\n\n" + BODY,
+        "工会进企宣讲扶贫政策\n\n10月22日，工会干部到企业宣讲政策。\n\n本报通讯员 杨长武 摄",
+    )
+    assert len(parsed.articles) == 1
+    (p,) = parsed.photos
+    assert (p.title, p.caption) == ("工会进企宣讲扶贫政策", "10月22日，工会干部到企业宣讲政策。")
+    assert people(p.credits) == [("通讯员", "杨长武")]
+    assert p.agency == ""
+
+
+def test_photo_credit_with_agency_line():
+    (p,) = photos_of("家政培训\n\n3月22日，培训老师正在讲课。\n\n毕兴世 摄  \n视觉中国").photos
+    assert [c.name for c in p.credits] == ["毕兴世"]
+    assert p.agency == "视觉中国"
+
+
+def test_xinhua_credit_in_brackets():
+    (p,) = photos_of(
+        "消防安全进校园\n\n11月9日，孩子们在体验消防设备。\n\n新华社发（胡馨学 摄）"
+    ).photos
+    assert [c.name for c in p.credits] == ["胡馨学"]
+    assert p.agency == "新华社"
+
+
+def test_credit_on_caption_last_line_and_title_after_caption():
+    parsed = photos_of(
+        "日前，职工群众载歌载舞，热烈庆祝建党105周年。朱华南 摄",
+        "载歌载舞庆“七一”\n\n【主席之声】\n\n聚焦主责主业\n\n基层工会直接联系服务职工群众。",
+    )
+    (p,) = parsed.photos
+    assert p.title == "载歌载舞庆“七一”"
+    assert p.caption == "日前，职工群众载歌载舞，热烈庆祝建党105周年。"
+    assert [c.name for c in p.credits] == ["朱华南"]
+    assert [a.title for a in parsed.articles] == ["聚焦主责主业"]
+
+
+def test_several_names_in_one_credit():
+    (p,) = photos_of(
+        "职工线上点单 工会线下配单\n\n6月22日，开办茶艺培训。 本报通讯员 张锋 孟宪勋 摄"
+    ).photos
+    assert p.title == "职工线上点单 工会线下配单"
+    assert people(p.credits) == [("通讯员", "张锋"), ("通讯员", "孟宪勋")]
+
+
+# -- nothing else becomes an article; warnings ------------------------------------------------
+
+
+def test_advertising_is_not_an_article():
+    parsed = parse_page(page("某市召开大会", BODY, "广告"))
+    assert [a.title for a in parsed.articles] == ["某市召开大会"]
+    assert parsed.warnings
+
+
+def test_no_headline_is_flagged():
+    a = only(page("本报讯（记者李丹青）近日，某市总工会召开会议。"))
+    assert a.title == ""
+    assert "未找到标题" in a.warnings and a.needs_review
+
+
+def test_truncated_ending_is_flagged():
+    a = only(page("某市召开大会", BODY, "会议还为职工提供健康体检、法律咨询"))
+    assert any(w.startswith("结尾不完整") and "法律咨询" in w for w in a.warnings)
+    assert a.needs_review
+
+
+def test_clean_article_needs_no_review():
+    assert not only(page("某市召开大会", BODY)).needs_review
+
+
+def test_duplicated_sentence_is_kept_and_flagged():
+    a = only(
+        page(
+            "某市召开大会",
+            BODY,
+            "线路推出以来已吸引30余万人次参与。",
+            "线路推出以来已吸引30余万人次参与。",
+        )
+    )
+    assert len(paras(a)) == 3
+    assert any("重复" in w for w in a.warnings)
+
+
+def test_markdown_and_stray_cjk_spaces_removed():
+    a = only(page("# 某市召开大会", "**本报讯** 为把工会组织建设得更 有活力，召开会议。"))
+    assert a.title == "某市召开大会"
+    assert paras(a) == ["为把工会组织建设得更有活力，召开会议。"]
+
+
+def test_full_and_half_width_punctuation_parse_alike():
+    full = page("某市召开大会", "本报讯（记者李丹青）近日，某市开会：部署工作。")
+    half = page("某市召开大会", "本报讯(记者李丹青)近日,某市开会:部署工作。")
+    a, b = only(full), only(half)
+    assert (a.title, a.dateline, people(a.bylines)) == (b.title, b.dateline, people(b.bylines))
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+SAMPLE = "某市召开大会\n\n本报讯（记者李丹青）近日开会。\n"
+
+
+def test_decode_utf8_bom_gb18030_crlf_are_equivalent():
+    expected = decode_page(SAMPLE.encode("utf-8"))
+    assert expected == SAMPLE
+    assert decode_page(b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")) == expected
+    assert decode_page(SAMPLE.encode("gb18030")) == expected
+    assert decode_page(SAMPLE.replace("\n", "\r\n").encode("utf-8")) == expected
+    assert decode_page(SAMPLE.replace("\n", "\r").encode("gbk")) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "word"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\n \t", "empty"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (bytes(range(1, 9)) * 20, "binary"),
+        (b"\xff\xfe\xfa\xfb\x81", "undecodable"),
+    ],
+)
+def test_decode_errors(data, word):
+    with pytest.raises(PageDecodeError, match=word):
+        decode_page(data)
+    assert issubclass(PageDecodeError, ValueError)
+
+
+# -- the seed pages ---------------------------------------------------------------------------
+
+
+def _norm(s: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace() and ch not in "#*"
+    )
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_no_text_lost_on_seed_pages(path):
+    text = decode_page(path.read_bytes())
+    parsed = parse_page(text)
+    fields: list[str] = []
+    for a in parsed.articles:
+        fields += [a.column or "", a.kicker, a.title, a.subtitle, a.dateline, a.editor_note]
+        fields += [a.reading_tip, a.source_note] + [b.text for b in a.blocks]
+        fields += [c.name + c.role + c.affiliation for c in a.bylines]
+    for p in parsed.photos:
+        fields += [p.title, p.caption, p.agency] + [c.role + c.name for c in p.credits]
+    out = _norm("".join(fields))
+    missing = set()
+    for line in text.splitlines():
+        if re.fullmatch(r"[(（](上接|下转)第\d+版[)）]|阅读提示", _norm(line)):
+            continue  # markers, not article text
+        chars = set(_norm(line)) - set("()（）【】[]")
+        missing |= chars - set(out)
+    assert not missing - set("广告讯摄发"), sorted(missing)[:20]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_pages_parse_to_articles_and_photos(path):
+    parsed = parse_page(decode_page(path.read_bytes()))
+    assert len(parsed.articles) >= 4
+    assert parsed.photos
+    assert all(a.title or "未找到标题" in a.warnings for a in parsed.articles)
+
+
+def test_seed_page_000_structure():
+    parsed = parse_page(decode_page(SEEDS[0].read_bytes()))
+    titles = [a.title for a in parsed.articles]
+    assert "微论坛上给职工制度“体检”" in titles
+    assert [p.title for p in parsed.photos] == ["工会进企宣讲扶贫政策", "为劳动者留影"]
+    assert not any("本报记者" in t for t in titles)
