@@ -105,6 +105,9 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     gap = 0
     for i, raw in enumerate(text.split("\n")):
+        if not raw or raw.isspace():
+            gap += 1
+            continue
         clean, level = strip_markdown(raw)
         if not clean:
             gap += 1
