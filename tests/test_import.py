@@ -1,0 +1,526 @@
+"""The import_pages command: every flag, bad input, re-import rules, encodings, concurrency."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from articles.importer import loader
+from articles.models import Article, Byline, ImportRun, Issue, Page, PageSource, Person, Photo
+
+from .conftest import ROOT, SEEDS
+
+SEED_000 = "000_3f26e5270c4c1202.txt"
+SEED_003 = "003_5e8ab85cd838b191.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_pages", *[str(a) for a in args], stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(*args, **options) -> tuple[str, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("import_pages", *[str(a) for a in args], stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue(), str(exc.value)
+
+
+def make_folder(tmp_path: Path, files: dict[str, bytes], manifest: str) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "manifest.toml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+def entry(name: str, date: str, page: int, extra: str = "") -> str:
+    return f'[files."{name}"]\ndate = "{date}"\npage = {page}\n{extra}\n'
+
+
+def seed_bytes(name: str = SEED_000) -> bytes:
+    return (SEEDS / name).read_bytes()
+
+
+def snapshot() -> list[tuple]:
+    """What readers and editors would see of the imported content."""
+    return [
+        (a.page.issue.date, a.page.number, a.position, a.kicker, a.title, a.subtitle, a.dateline, a.body,
+         a.editor_note, a.reading_tip, a.source_note,
+         tuple((b.person.name, b.role) for b in a.bylines.all()))
+        for a in Article.objects.select_related("page__issue").prefetch_related("bylines__person")
+        .order_by("page__issue__date", "page__number", "position")
+    ]  # fmt: skip
+
+
+# -- the seeds, with no path -------------------------------------------------------------
+
+
+def test_no_path_imports_every_seed_page_as_drafts_with_the_manifest_placement():
+    out, err = run()
+    assert err == ""
+    assert Page.objects.count() == 5
+    page = Page.objects.get(issue__date=datetime.date(2020, 10, 23), number=3)
+    assert page.name == "工会新闻"
+    assert page.issue.date_estimated is True
+    assert page.source.filename == SEED_000
+    assert page.source.text.startswith("\n\n宁夏回族自治区党委、政府出台意见")
+    assert Article.objects.count() > 20
+    assert not Article.objects.published().exists()
+    title = "“中国工人杯”全国职工读书知识竞赛复赛举行"
+    article = page.articles.get(title=title)
+    assert article.dateline == "本报讯"
+    assert [(b.person.name, b.role) for b in article.bylines.all()] == [("郑莉", "记者")]
+    assert page.photos.filter(title="工会进企宣讲扶贫政策", credits__person__name="杨长武").exists()
+    assert "Imported 5 page(s): 5 created" in out
+
+
+def test_publish_makes_the_paper_visible_to_readers_at_once():
+    run("--publish")
+    assert Article.objects.published().count() == Article.objects.count() > 0
+
+
+def test_people_are_shared_across_pages():
+    run()
+    ma = Person.objects.get(name="马学礼", affiliation="")
+    pages = set(Byline.objects.filter(person=ma).values_list("article__page__issue__date", flat=True))
+    assert len(pages) >= 2
+
+
+def test_a_signed_column_names_its_author_with_affiliation():
+    run()
+    author = Person.objects.get(name="夏同军")
+    assert "总工会" in author.affiliation
+    assert Article.objects.filter(column__name="主席之声", bylines__person=author).exists()
+
+
+# -- dry run -------------------------------------------------------------------------------
+
+
+def test_dry_run_json_prints_the_documented_page_json_and_writes_nothing():
+    out, _ = run(SEEDS, dry_run=True, format="json")
+    doc = json.loads(out)
+    assert [p["source"] for p in doc["pages"]] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    page = doc["pages"][0]
+    assert page["issue_date"] == "2020-10-23" and page["page_number"] == 3 and page["page_name"] == "工会新闻"
+    art = page["articles"][0]
+    for key in ("column", "kicker", "title", "subtitle", "dateline", "bylines", "blocks", "editor_note",
+                "reading_tip", "source_note", "continued_from_page", "continued_to_page", "needs_review",
+                "warnings"):  # fmt: skip
+        assert key in art
+    assert art["bylines"][0] == {"name": "马学礼", "role": "记者", "affiliation": ""}
+    assert set(page["photos"][0]) >= {"title", "caption", "credits", "agency"}
+    assert Page.objects.count() == 0 and ImportRun.objects.count() == 0
+
+
+def test_dry_run_text_describes_each_page_and_writes_nothing():
+    out, _ = run(SEEDS / SEED_000, dry_run=True)
+    assert "000_3f26e5270c4c1202.txt: 2020-10-23 page 3:" in out
+    assert "nothing written" in out
+    assert Article.objects.count() == 0
+
+
+def test_json_format_needs_dry_run():
+    _, _, message = run_failing(format="json")
+    assert "--dry-run" in message
+
+
+# -- re-import -------------------------------------------------------------------------------
+
+
+def test_reimporting_an_unchanged_file_changes_nothing_and_says_so():
+    run()
+    before = snapshot()
+    stamps = list(Article.objects.order_by("pk").values_list("pk", "updated_at"))
+    out, _ = run()
+    assert "5 unchanged" in out
+    assert snapshot() == before
+    assert list(Article.objects.order_by("pk").values_list("pk", "updated_at")) == stamps
+
+
+def test_a_changed_file_reparses_its_page_but_keeps_edited_articles(tmp_path):
+    text = seed_bytes()
+    folder = make_folder(tmp_path, {"p.txt": text}, entry("p.txt", "2020-10-23", 3))
+    run(folder)
+    edited = Article.objects.get(position=2)
+    edited.title = "编辑改过的标题"
+    edited.mark_edited()
+    edited.save()
+    untouched = Article.objects.get(position=1)
+    (folder / "p.txt").write_bytes(
+        text.replace("宁夏回族自治区党委、政府出台意见".encode(), "宁夏出台意见".encode())
+    )
+    out, _ = run(folder)
+    assert "updated" in out and "kept 1 edited: 编辑改过的标题" in out
+    assert Article.objects.get(pk=edited.pk).title == "编辑改过的标题"
+    assert not Article.objects.filter(pk=untouched.pk).exists()
+    assert Article.objects.get(position=1).kicker == "宁夏出台意见"
+    assert Article.objects.filter(position=2).count() == 1
+    assert ImportRun.objects.first().counts["kept"] == 1
+
+
+def test_replace_forces_a_reparse_and_overwrites_editors_work(tmp_path):
+    folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
+    run(folder)
+    edited = Article.objects.get(position=2)
+    edited.title = "编辑改过的标题"
+    edited.mark_edited()
+    edited.save()
+    out, _ = run(folder, replace=True)
+    assert "updated" in out
+    assert not Article.objects.filter(title="编辑改过的标题").exists()
+    assert Article.objects.filter(position=2, edited=False).count() == 1
+
+
+def test_a_changed_file_keeps_photos_with_an_uploaded_image(tmp_path):
+    folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
+    run(folder)
+    Photo.objects.filter(position=1).update(image="photos/uploaded.jpg", title="编辑上传")
+    (folder / "p.txt").write_bytes(seed_bytes() + "\n补充一段。\n".encode())
+    run(folder)
+    assert Photo.objects.filter(position=1, title="编辑上传").exists()
+    assert Photo.objects.filter(position=2).exists()
+
+
+# -- encodings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(lambda t: t.encode("gb18030"), id="gb18030"),
+        pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+    ],
+)
+def test_encodings_and_line_endings_import_identically(tmp_path, encode):
+    text = seed_bytes(SEED_003).decode("utf-8")
+    plain = make_folder(tmp_path / "a", {"p.txt": text.encode("utf-8")}, entry("p.txt", "2022-06-24", 3))
+    run(plain)
+    expected = snapshot()
+    Issue.objects.all().delete()
+    variant = make_folder(tmp_path / "b", {"p.txt": encode(text)}, entry("p.txt", "2022-06-24", 3))
+    run(variant)
+    assert snapshot() == expected
+
+
+# -- bad input: one line each, non-zero exit, the rest imported ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  \n", "empty"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+    ids=["empty", "blank", "binary"],
+)
+def test_a_bad_file_gets_one_line_and_the_others_are_imported(tmp_path, data, problem):
+    folder = make_folder(
+        tmp_path,
+        {"bad.txt": data, "good.txt": seed_bytes()},
+        entry("bad.txt", "2020-10-22", 1) + entry("good.txt", "2020-10-23", 3),
+    )
+    _, err, message = run_failing(folder)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "bad.txt" in lines[0] and problem in lines[0]
+    assert "1 file(s) failed" in message
+    assert not Issue.objects.filter(date="2020-10-22").exists()
+    assert Page.objects.filter(issue__date="2020-10-23", number=3).exists()
+    run_row = ImportRun.objects.get()
+    assert run_row.status == ImportRun.Status.PARTIAL
+    assert run_row.counts["failed"] == 1 and run_row.counts["created"] == 1
+
+
+@pytest.mark.parametrize(
+    ("manifest_extra", "problem"),
+    [
+        ("pgae = 3\n", "unknown key 'pgae'"),
+        ("", None),
+    ],
+    ids=["unknown-key", "control"],
+)
+def test_an_unknown_manifest_key_is_an_error_naming_file_and_key(tmp_path, manifest_extra, problem):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seed_bytes(), "b.txt": seed_bytes(SEED_003)},
+        entry("a.txt", "2020-10-23", 3, manifest_extra) + entry("b.txt", "2022-06-24", 3),
+    )
+    if problem is None:
+        run(folder)
+        assert Page.objects.count() == 2
+        return
+    _, err, _ = run_failing(folder)
+    assert err.strip().splitlines() == [
+        f'{folder / "a.txt"}: {folder / "manifest.toml"} [files."a.txt"]: {problem}'
+    ]
+    assert Page.objects.count() == 1
+
+
+def test_an_invalid_date_is_an_error_naming_the_file(tmp_path):
+    folder = make_folder(tmp_path, {"a.txt": seed_bytes()}, entry("a.txt", "2020-13-45", 3))
+    _, err, _ = run_failing(folder)
+    assert "a.txt" in err and "invalid date '2020-13-45'" in err
+    assert Page.objects.count() == 0
+
+
+def test_a_file_without_date_or_page_is_named(tmp_path):
+    folder = make_folder(
+        tmp_path, {"a.txt": seed_bytes(), "b.txt": seed_bytes(SEED_003)}, entry("b.txt", "2022-06-24", 3)
+    )
+    _, err, _ = run_failing(folder)
+    assert "a.txt: no issue date or page number" in err
+    assert Page.objects.count() == 1
+
+
+def test_two_files_claiming_the_same_page_are_both_refused(tmp_path):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seed_bytes(), "b.txt": seed_bytes(SEED_003), "c.txt": seed_bytes(SEED_003)},
+        entry("a.txt", "2020-10-23", 3) + entry("b.txt", "2022-06-24", 3) + entry("c.txt", "2022-06-24", 3),
+    )
+    _, err, message = run_failing(folder)
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert "b.txt: claims 2022-06-24 page 3, which c.txt also claims" in lines[0] + lines[1]
+    assert "2 file(s) failed" in message
+    assert list(Page.objects.values_list("issue__date", flat=True)) == [datetime.date(2020, 10, 23)]
+
+
+def test_invalid_toml_names_the_manifest(tmp_path):
+    folder = make_folder(tmp_path, {"a.txt": seed_bytes()}, '[files."a.txt"\ndate = ')
+    _, err, _ = run_failing(folder)
+    assert "manifest.toml is not valid TOML" in err
+
+
+def test_a_page_that_fails_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seed_bytes(), "b.txt": seed_bytes(SEED_003)},
+        entry("a.txt", "2020-10-23", 3) + entry("b.txt", "2022-06-24", 3),
+    )
+    real = loader._write_photos
+
+    def fail_on_first_page(page, *args, **kwargs):
+        if page.issue.date == datetime.date(2020, 10, 23):
+            raise RuntimeError("disk full")
+        return real(page, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "_write_photos", fail_on_first_page)
+    _, err, _ = run_failing(folder)
+    assert "a.txt: not imported (RuntimeError: disk full)" in err
+    assert not Issue.objects.filter(date="2020-10-23").exists()
+    assert not Article.objects.filter(page__issue__date="2020-10-23").exists()
+    assert Page.objects.filter(issue__date="2022-06-24").exists()
+    assert Person.objects.filter(bylines__isnull=True, photo_credits__isnull=True).count() == 0
+
+
+def test_fail_fast_stops_at_the_first_bad_file(tmp_path):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": b"", "b.txt": seed_bytes()},
+        entry("a.txt", "2020-10-22", 1) + entry("b.txt", "2020-10-23", 3),
+    )
+    _, err, message = run_failing(folder, fail_fast=True)
+    assert "a.txt" in err and "--fail-fast" in message
+    assert Page.objects.count() == 0
+
+
+def test_fail_fast_stops_at_a_planning_error_before_writing(tmp_path):
+    folder = make_folder(
+        tmp_path, {"a.txt": seed_bytes(), "b.txt": seed_bytes()}, entry("b.txt", "2020-10-23", 3)
+    )
+    _, _, message = run_failing(folder, fail_fast=True)
+    assert "first bad file" in message
+    assert Page.objects.count() == 0 and ImportRun.objects.count() == 0
+
+
+def test_a_missing_path_is_a_clear_error(tmp_path):
+    _, _, message = run_failing(tmp_path / "nope")
+    assert message == f"{tmp_path / 'nope'}: no such file or folder"
+
+
+def test_a_folder_without_page_files_is_a_clear_error(tmp_path):
+    _, _, message = run_failing(tmp_path)
+    assert "no page files" in message
+
+
+# -- one file placed on the command line ------------------------------------------------------
+
+
+def test_date_page_and_names_place_a_single_file(tmp_path):
+    path = tmp_path / "loose.txt"
+    path.write_bytes(seed_bytes())
+    run(path, date="2021-05-01", page=7, page_name="工会视点", issue_number=12345)
+    page = Page.objects.get()
+    assert (page.issue.date, page.number, page.name, page.issue.number) == (
+        datetime.date(2021, 5, 1), 7, "工会视点", 12345,
+    )  # fmt: skip
+    assert page.issue.date_estimated is False
+
+
+def test_date_and_page_refuse_several_files():
+    _, _, message = run_failing(SEEDS, date="2021-05-01", page=7)
+    assert "exactly one file" in message
+
+
+def test_a_single_file_needs_both_date_and_page(tmp_path):
+    path = tmp_path / "loose.txt"
+    path.write_bytes(seed_bytes())
+    _, err, _ = run_failing(path, date="2021-05-01")
+    assert "loose.txt: command line: no page number (page)" in err
+
+
+# -- output and the audit row ----------------------------------------------------------------
+
+
+def test_verbosity_zero_prints_nothing_and_one_prints_progress_and_a_summary():
+    out, _ = run(verbosity=0)
+    assert out == ""
+    Issue.objects.all().delete()
+    out, _ = run(verbosity=1)
+    assert out.count("[") >= 5 and "[5/5]" in out
+    assert "articles" in out.splitlines()[-1] and "bylines" in out.splitlines()[-1]
+
+
+def test_every_run_is_recorded_as_an_import_run():
+    run(publish=True)
+    row = ImportRun.objects.get()
+    assert row.status == ImportRun.Status.SUCCEEDED and row.finished_at is not None
+    assert row.options["publish"] is True
+    assert row.counts["pages"] == 5 and row.counts["articles"] == Article.objects.count()
+    assert row.counts["bylines"] == Byline.objects.count()
+    assert {f["status"] for f in row.files} == {"created"}
+    assert PageSource.objects.count() == 5
+
+
+# -- continuations across pages ----------------------------------------------------------------
+
+FRONT = """
+
+工会十七大精神宣讲走深走实
+
+本报讯（记者郑莉）各级工会深入学习宣传重要论述，团结带领职工听党话跟党走。
+
+全总举办全国职工演讲大赛，参赛职工分享学习贯彻的心得体会。
+
+（下转第2版）
+"""
+
+INSIDE = """
+
+（上接第1版）
+
+据不完全统计，全国共开展演讲比赛近3万场，超过300万职工参赛。
+
+广告
+"""
+
+
+def test_continued_parts_are_linked_both_ways_when_both_pages_are_imported(tmp_path):
+    folder = make_folder(
+        tmp_path,
+        {"p1.txt": FRONT.encode(), "p2.txt": INSIDE.encode()},
+        entry("p1.txt", "2019-03-26", 1) + entry("p2.txt", "2019-03-26", 2),
+    )
+    run(folder / "p2.txt", date="2019-03-26", page=2)
+    second = Article.objects.get(page__number=2)
+    assert second.continued_from_page == 1 and second.continued_from is None
+    run(folder / "p1.txt", date="2019-03-26", page=1)
+    first = Article.objects.get(page__number=1)
+    second.refresh_from_db()
+    assert first.continued_to_page == 2
+    assert second.continued_from == first and first.continued_in == second
+
+
+# -- two imports at once ------------------------------------------------------------------------
+
+
+def _database_url_for_subprocesses(tmp_path) -> tuple[str, callable]:
+    """A fresh, migrated database the two importers share, and how to drop it."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.settings_dict
+        name = f"newsroom_concurrency_{uuid.uuid4().hex[:8]}"
+        base = f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return f"{base}/{name}", drop
+    return f"sqlite:///{tmp_path / 'shared.sqlite3'}", lambda: None
+
+
+def _manage(url: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _count_rows(url: str) -> dict:
+    code = (
+        "import django,json;django.setup();from articles.models import *;"
+        "print(json.dumps({'issues':Issue.objects.count(),'pages':Page.objects.count(),"
+        "'articles':Article.objects.count(),'people':Person.objects.count(),"
+        "'sources':PageSource.objects.count(),'runs':ImportRun.objects.count()}))"
+    )
+    proc = _manage(url, "shell", "-c", code)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_running_at_once_neither_corrupt_nor_duplicate(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    url, drop = _database_url_for_subprocesses(tmp_path)
+    try:
+        migrate = _manage(url, "migrate", "--noinput", "-v0")
+        assert migrate.wait(timeout=180) == 0, migrate.stderr.read()
+        single = _manage(url, "import_pages", "--dry-run", "--format", "json", str(folder))
+        expected = json.loads(single.communicate(timeout=120)[0])
+        n_articles = sum(len(p["articles"]) for p in expected["pages"])
+
+        first = _manage(url, "import_pages", str(folder))
+        second = _manage(url, "import_pages", str(folder))
+        results = [p.communicate(timeout=180) for p in (first, second)]
+        assert first.returncode == 0, results[0][1]
+        assert second.returncode == 0, results[1][1]
+        summaries = sorted(out.strip().splitlines()[-1] for out, _ in results)
+        created = sum(int(s.split(": ")[1].split(" created")[0]) for s in summaries)
+        unchanged = sum(int(s.split(", ")[2].split(" unchanged")[0]) for s in summaries)
+        assert (created, unchanged) == (5, 5)
+
+        counts = _count_rows(url)
+        assert counts["issues"] == 5 and counts["pages"] == 5 and counts["sources"] == 5
+        assert counts["articles"] == n_articles
+        assert counts["runs"] == 2
+    finally:
+        drop()
