@@ -9,3 +9,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Each module connects its own signal handlers.
         from . import roles  # noqa: F401  the 编辑 group
+        from .cache import bump_content_version  # noqa: F401  reader page cache: connects its handlers

@@ -1,38 +1,523 @@
-"""Reader views (scaffolding: the reader-website issue replaces these with real pages)."""
+"""The reader website: server-rendered pages, a constant number of queries each.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Readers see published articles only; a logged-in staff user also sees drafts, marked
+as such (the article page shows a 草稿预览 banner and is not indexed). Anonymous
+responses are cached by :func:`articles.cache.reader_cache`, cleared by any content change.
+"""
 
-from .models import Article, Column, Issue, Page, Person
+from __future__ import annotations
+
+import calendar
+import datetime
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import search as search_engine
+from .cache import reader_cache
+from .filters import ArticleFilter
+from .models import Article, Byline, Column, Issue, Page, Person, Photo, PhotoCredit
+
+PER_PAGE = 20
+PERSON_PHOTOS = 24
+CN_WEEKDAYS = "一二三四五六日"
 
 
+# ---------------------------------------------------------------- queries
+
+
+def is_staff(request) -> bool:
+    return request.user.is_authenticated and request.user.is_staff
+
+
+def visible_articles(request):
+    """What this request may see: published articles, or everything for staff."""
+    return Article.objects.all() if is_staff(request) else Article.objects.published()
+
+
+def visible_photos(request):
+    """Photos readers may see: with a visible article or standing alone on a page.
+
+    Pages without visible articles are never shown, so a photo standing alone is
+    visible wherever it is listed.
+    """
+    if is_staff(request):
+        return Photo.objects.all()
+    return Photo.objects.filter(
+        Q(article__isnull=True)
+        | Q(article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now())
+    )
+
+
+def bylines_prefetch() -> Prefetch:
+    return Prefetch("bylines", queryset=Byline.objects.select_related("person").order_by("order", "pk"))
+
+
+def credits_prefetch() -> Prefetch:
+    return Prefetch("credits", queryset=PhotoCredit.objects.select_related("person").order_by("order", "pk"))
+
+
+def issues_with(articles):
+    """Issues that have at least one of ``articles``."""
+    return Issue.objects.filter(Exists(articles.filter(page__issue=OuterRef("pk"))))
+
+
+def pages_with(articles):
+    return Page.objects.filter(Exists(articles.filter(page=OuterRef("pk"))))
+
+
+def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
+    """The issue's pages that have visible articles, each with its articles and photos."""
+    articles = visible_articles(request).select_related("column").order_by("position")
+    if bylines:
+        articles = articles.prefetch_related(bylines_prefetch())
+    pages = (
+        Page.objects.filter(issue=issue)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("articles", queryset=articles),
+            Prefetch(
+                "photos",
+                queryset=visible_photos(request).order_by("position").prefetch_related(credits_prefetch()),
+            ),
+        )
+    )
+    result = []
+    for p in pages:
+        p.issue = issue  # every page's issue is this one: no query per page
+        if p.articles.all():
+            result.append(p)
+    return result
+
+
+def columns_with_counts(*, only_used: bool = False):
+    now = timezone.now()
+    published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now)
+    columns = Column.objects.annotate(article_count=Count("articles", filter=published)).order_by("name")
+    if only_used:
+        columns = columns.filter(article_count__gt=0)
+    return columns
+
+
+def date_or_404(year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise Http404("没有这一天") from exc
+
+
+def paginate(request, queryset):
+    """One page of ``queryset`` from ?p=N (a bad or too-large N shows the nearest page)."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+
+
+def absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url)
+
+
+def cn_weekday(d: datetime.date) -> str:
+    return "星期" + CN_WEEKDAYS[d.weekday()]
+
+
+# ---------------------------------------------------------------- pages
+
+
+@require_safe
+@reader_cache
 def home(request):
-    return HttpResponse("newsroom")
+    """The latest issue: its pages with their article titles and photos; the columns."""
+    visible = visible_articles(request)
+    issue = issues_with(visible).order_by("-date").first()
+    pages = issue_pages(request, issue) if issue else []
+    previous_issue = None
+    if issue:
+        previous_issue = issues_with(visible).filter(date__lt=issue.date).order_by("-date").first()
+    return render(
+        request,
+        "site/home.html",
+        {
+            "issue": issue,
+            "weekday": cn_weekday(issue.date) if issue else "",
+            "pages": pages,
+            "previous_issue": previous_issue,
+            "columns": columns_with_counts(only_used=True),
+            "canonical_url": absolute(request, reverse("site:home")),
+        },
+    )
 
 
+@require_safe
+@reader_cache
 def issue(request, year, month, day):
-    obj = get_object_or_404(Issue, date__year=year, date__month=month, date__day=day)
-    return HttpResponse(str(obj))
+    date = date_or_404(year, month, day)
+    obj = get_object_or_404(Issue, date=date)
+    pages = issue_pages(request, obj, bylines=True)
+    if not pages:
+        raise Http404("这一期没有已发布的稿件")
+    visible = visible_articles(request)
+    return render(
+        request,
+        "site/issue.html",
+        {
+            "issue": obj,
+            "weekday": cn_weekday(obj.date),
+            "pages": pages,
+            "previous_issue": issues_with(visible).filter(date__lt=date).order_by("-date").first(),
+            "next_issue": issues_with(visible).filter(date__gt=date).order_by("date").first(),
+            "canonical_url": absolute(request, obj.get_absolute_url()),
+        },
+    )
 
 
+@require_safe
+@reader_cache
 def page(request, year, month, day, number):
-    obj = get_object_or_404(Page, issue__date=f"{year:04d}-{month:02d}-{day:02d}", number=number)
-    return HttpResponse(str(obj))
+    date = date_or_404(year, month, day)
+    obj = get_object_or_404(Page.objects.select_related("issue"), issue__date=date, number=number)
+    visible = visible_articles(request)
+    articles = list(
+        visible.filter(page=obj)
+        .select_related("column")
+        .prefetch_related(bylines_prefetch())
+        .order_by("position")
+    )
+    if not articles:
+        raise Http404("这一版没有已发布的稿件")
+    for a in articles:
+        a.page = obj
+    photos = list(
+        visible_photos(request).filter(page=obj).order_by("position").prefetch_related(credits_prefetch())
+    )
+    siblings = list(pages_with(visible).filter(issue=obj.issue).order_by("number").values("number", "name"))
+    numbers = [s["number"] for s in siblings]
+    here = numbers.index(obj.number)
+    return render(
+        request,
+        "site/page.html",
+        {
+            "page": obj,
+            "issue": obj.issue,
+            "weekday": cn_weekday(date),
+            "articles": articles,
+            "photos": photos,
+            "sibling_pages": siblings,
+            "previous_page": siblings[here - 1] if here > 0 else None,
+            "next_page": siblings[here + 1] if here + 1 < len(siblings) else None,
+            "canonical_url": absolute(request, obj.get_absolute_url()),
+        },
+    )
 
 
+def _part_link(request, other: Article | None) -> Article | None:
+    """A continued article's other part, if this request may see it."""
+    if other is None:
+        return None
+    return other if (other.is_published or is_staff(request)) else None
+
+
+@require_safe
+@reader_cache
 def article(request, year, month, day, number, position):
+    date = date_or_404(year, month, day)
     obj = get_object_or_404(
-        Article.objects.published(),
-        page__issue__date=f"{year:04d}-{month:02d}-{day:02d}",
+        visible_articles(request).select_related(
+            "page__issue", "column", "continued_from__page__issue", "continued_in__page__issue"
+        ),
+        page__issue__date=date,
         page__number=number,
         position=position,
     )
-    return HttpResponse(obj.title)
+    bylines = list(obj.bylines.select_related("person").order_by("order", "pk"))
+    photos = list(
+        visible_photos(request).filter(article=obj).order_by("position").prefetch_related(credits_prefetch())
+    )
+    siblings = list(
+        visible_articles(request).filter(page=obj.page).order_by("position").values("position", "title")
+    )
+    positions = [s["position"] for s in siblings]
+    here = positions.index(obj.position)
+    try:
+        continued_in = obj.continued_in
+    except Article.DoesNotExist:
+        continued_in = None
+    canonical = absolute(request, obj.get_absolute_url())
+    return render(
+        request,
+        "site/article.html",
+        {
+            "article": obj,
+            "page": obj.page,
+            "issue": obj.page.issue,
+            "weekday": cn_weekday(date),
+            "bylines": bylines,
+            "photos": photos,
+            "previous_article": siblings[here - 1] if here > 0 else None,
+            "next_article": siblings[here + 1] if here + 1 < len(siblings) else None,
+            "continued_from": _part_link(request, obj.continued_from),
+            "continued_in": _part_link(request, continued_in),
+            "is_preview": not obj.is_published,
+            "canonical_url": canonical,
+            "json_ld": news_article_json_ld(request, obj, bylines, photos, canonical),
+        },
+    )
 
 
+def news_article_json_ld(request, obj: Article, bylines, photos, canonical: str) -> str:
+    """schema.org NewsArticle, as JSON safe to place inside a <script> element."""
+    issue_date = obj.page.issue.date
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": obj.title[:110],
+        "alternativeHeadline": " ".join(p for p in (obj.kicker, obj.subtitle) if p) or None,
+        "datePublished": (obj.published_at or timezone.now()).isoformat(),
+        "dateModified": obj.updated_at.isoformat(),
+        "dateCreated": issue_date.isoformat(),
+        "mainEntityOfPage": canonical,
+        "url": canonical,
+        "inLanguage": "zh-CN",
+        "articleSection": obj.column.name if obj.column else (obj.page.name or obj.page.label),
+        "printEdition": obj.page.issue.number and str(obj.page.issue.number),
+        "printPage": str(obj.page.number),
+        "author": [
+            {
+                "@type": "Person",
+                "name": b.person.name,
+                "url": absolute(request, b.person.get_absolute_url()),
+                **({"jobTitle": b.role} if b.role else {}),
+            }
+            for b in bylines
+        ],
+        "publisher": {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_PAPER_NAME},
+        "image": [absolute(request, p.image.url) for p in photos if p.image] or None,
+        "articleBody": obj.body_text[:5000],
+    }
+    text = json.dumps(
+        {k: v for k, v in data.items() if v not in (None, "")}, cls=DjangoJSONEncoder, ensure_ascii=False
+    )
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+@require_safe
+@reader_cache
+def columns(request):
+    return render(
+        request,
+        "site/columns.html",
+        {"columns": columns_with_counts(), "canonical_url": absolute(request, reverse("site:columns"))},
+    )
+
+
+@require_safe
+@reader_cache
 def column(request, slug):
-    return HttpResponse(get_object_or_404(Column, slug=slug).name)
+    obj = get_object_or_404(Column, slug=slug)
+    articles = (
+        visible_articles(request)
+        .filter(column=obj)
+        .select_related("page__issue")
+        .prefetch_related(bylines_prefetch())
+        .newest_first()
+    )
+    page_obj = paginate(request, articles)
+    for a in page_obj:
+        a.column = obj
+    return render(
+        request,
+        "site/column.html",
+        {"column": obj, "page_obj": page_obj, "canonical_url": absolute(request, obj.get_absolute_url())},
+    )
 
 
+@require_safe
+@reader_cache
 def person(request, pk):
-    return HttpResponse(get_object_or_404(Person, pk=pk).name)
+    obj = get_object_or_404(Person, pk=pk)
+    articles = (
+        visible_articles(request)
+        .filter(pk__in=Byline.objects.filter(person=obj).values("article"))
+        .with_page()
+        .prefetch_related(bylines_prefetch())
+        .newest_first()
+    )
+    page_obj = paginate(request, articles)
+    photos = list(
+        visible_photos(request)
+        .filter(pk__in=PhotoCredit.objects.filter(person=obj).values("photo"))
+        .select_related("page__issue")
+        .prefetch_related(credits_prefetch())
+        .order_by("-page__issue__date", "page__number", "position")[:PERSON_PHOTOS]
+    )
+    if not page_obj.paginator.count and not photos:
+        raise Http404("此人没有已发布的作品")
+    return render(
+        request,
+        "site/person.html",
+        {
+            "person": obj,
+            "page_obj": page_obj,
+            "photos": photos,
+            "canonical_url": absolute(request, obj.get_absolute_url()),
+        },
+    )
+
+
+# ---------------------------------------------------------------- archive
+
+
+@require_safe
+@reader_cache
+def archive(request):
+    years = (
+        issues_with(visible_articles(request))
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(issue_count=Count("pk"))
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "site/archive.html",
+        {"years": list(years), "canonical_url": absolute(request, reverse("site:archive"))},
+    )
+
+
+@require_safe
+@reader_cache
+def archive_year(request, year):
+    months = list(
+        issues_with(visible_articles(request))
+        .filter(date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .values("month")
+        .annotate(issue_count=Count("pk"))
+        .order_by("month")
+    )
+    if not months:
+        raise Http404("这一年没有报纸")
+    return render(
+        request,
+        "site/archive_year.html",
+        {
+            "year": year,
+            "months": months,
+            "canonical_url": absolute(request, reverse("site:archive-year", args=[year])),
+        },
+    )
+
+
+@require_safe
+@reader_cache
+def archive_month(request, year, month):
+    if not 1 <= month <= 12 or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404("没有这个月")
+    issues_here = issues_with(visible_articles(request))
+    dates = set(issues_here.filter(date__year=year, date__month=month).values_list("date", flat=True))
+    if not dates:
+        raise Http404("这个月没有报纸")
+    first = datetime.date(year, month, 1)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    previous_date = (
+        issues_here.filter(date__lt=first).order_by("-date").values_list("date", flat=True).first()
+    )
+    next_date = issues_here.filter(date__gt=last).order_by("date").values_list("date", flat=True).first()
+    weeks = [
+        [{"date": d, "in_month": d.month == month, "has_issue": d in dates} for d in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    return render(
+        request,
+        "site/archive_month.html",
+        {
+            "year": year,
+            "month": month,
+            "weeks": weeks,
+            "weekday_names": list(CN_WEEKDAYS),
+            "issue_dates": sorted(dates),
+            "previous_month": previous_date,
+            "next_month": next_date,
+            "canonical_url": absolute(request, reverse("site:archive-month", args=[year, month])),
+        },
+    )
+
+
+# ---------------------------------------------------------------- search
+
+
+@require_safe
+@reader_cache
+def search(request):
+    """The search page: ArticleFilter over published articles, highlighted snippets."""
+    params = request.GET.copy()
+    params.pop("p", None)
+    searched = any(v.strip() for v in params.values())
+    filterset = ArticleFilter(params, queryset=Article.objects.published(), request=request)
+    page_obj, terms, results = None, [], []
+    valid = filterset.is_valid()
+    if searched and valid:
+        q = filterset.form.cleaned_data.get("q") or ""
+        terms = search_engine.parse_query(q) if q else []
+        qs = filterset.qs.select_related("page__issue", "column").prefetch_related(bylines_prefetch())
+        if not q:
+            qs = qs.newest_first()
+        page_obj = paginate(request, qs)
+        for a in page_obj:
+            results.append(
+                {
+                    "article": a,
+                    "title": search_engine.highlight(a.title, terms),
+                    "snippet": search_engine.snippet(a.body_text, terms, width=120),
+                }
+            )
+    errors = []
+    if searched and not valid:
+        for name, messages in filterset.form.errors.items():
+            label = filterset.form.fields[name].label if name in filterset.form.fields else ""
+            errors.extend(f"{label}：{m}" if label else m for m in messages)
+    querystring = params.urlencode()
+    return render(
+        request,
+        "site/search.html",
+        {
+            "form": filterset.form,
+            "q": params.get("q", ""),
+            "searched": searched,
+            "errors": errors,
+            "page_obj": page_obj,
+            "results": results,
+            "querystring": querystring,
+            "columns": Column.objects.order_by("name").only("name", "slug"),
+            "selected_column": params.get("column", ""),
+            "date_after": params.get("date_after", ""),
+            "date_before": params.get("date_before", ""),
+            "canonical_url": absolute(request, reverse("site:search")),
+            "noindex": True,
+        },
+    )
+
+
+# ---------------------------------------------------------------- machines
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = absolute(request, reverse("site:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,73 @@
+"""sitemap.xml: an index of sections (articles are split into files of 50,000)."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+
+from .models import Article, Column, Issue
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "never"
+    priority = 0.8
+    limit = 50_000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("page__issue")
+            .only("position", "updated_at", "page__number", "page__issue__date")
+            .order_by("-page__issue__date", "page__number", "position")
+        )
+
+    def location(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def lastmod(self, item: Article):
+        return item.updated_at
+
+
+class IssueSitemap(Sitemap):
+    changefreq = "never"
+    priority = 0.6
+
+    def items(self):
+        published = Article.objects.published().filter(page__issue=OuterRef("pk"))
+        return (
+            Issue.objects.filter(Exists(published))
+            .annotate(last_change=Max("pages__articles__updated_at"))
+            .order_by("-date")
+        )
+
+    def lastmod(self, item: Issue):
+        return item.last_change
+
+
+class ColumnSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        published = Article.objects.published().filter(column=OuterRef("pk"))
+        return Column.objects.filter(Exists(published)).order_by("name")
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["site:home", "site:archive", "site:columns"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "issues": IssueSitemap,
+    "columns": ColumnSitemap,
+    "articles": ArticleSitemap,
+}

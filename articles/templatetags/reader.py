@@ -1,0 +1,68 @@
+"""Small template helpers for the reader site (all output escaped)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def page_label(number) -> str:
+    """3 -> 03版"""
+    try:
+        return f"{int(number):02d}版"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def cn_date(value) -> str:
+    """2020-10-23 -> 2020年10月23日"""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def paper_line(context, page) -> str:
+    """《工人日报》(2020年10月23日 03版)"""
+    d = page.issue.date
+    return format_html(
+        "《{}》({} {})", context.get("paper_name", ""), f"{d:%Y}年{d:%m}月{d:%d}日", page.label
+    )
+
+
+@register.simple_tag
+def issue_url(d) -> str:
+    from django.urls import reverse
+
+    return reverse("site:issue", kwargs={"year": d.year, "month": d.month, "day": d.day})
+
+
+@register.simple_tag
+def page_url(issue_date, number) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "site:page",
+        kwargs={"year": issue_date.year, "month": issue_date.month, "day": issue_date.day, "number": number},
+    )
+
+
+@register.simple_tag
+def article_url(page, position) -> str:
+    from django.urls import reverse
+
+    d = page.issue.date
+    return reverse(
+        "site:article",
+        kwargs={"year": d.year, "month": d.month, "day": d.day, "number": page.number, "position": position},
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number) -> str:
+    """The current query string with ?p= set to ``number`` (for pagination links)."""
+    params = context["request"].GET.copy()
+    params["p"] = number
+    return "?" + params.urlencode()
