@@ -1,0 +1,279 @@
+"""Fixing the import's segmentation: merge articles, split an article, and the body text format.
+
+The admin actions are thin shells over these functions; each runs in one
+transaction and marks the resulting article(s) as edited by ``user``, so a later
+re-import keeps them.
+
+Body text convention (the admin's 正文 box, documented in docs/editing.md):
+
+- a blank line separates paragraphs; lines without a blank line between them stay
+  in one paragraph (the line break is kept);
+- a line starting with ``## `` is a subhead (one line; it also ends the paragraph
+  before it);
+- a line starting with a backslash is taken literally after that one backslash:
+  ``\\## …`` is a paragraph line that really starts with ``## ``, and a lone ``\\``
+  keeps an empty line inside a paragraph. In a subhead, ``\\n`` is a line break
+  and ``\\\\`` a backslash.
+
+``body_to_text`` and ``text_to_body`` are exact inverses for every body whose
+texts contain no carriage return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+
+from .models import Article, BlockType, Byline, Photo
+
+SUBHEAD_PREFIX = "## "
+ESCAPE = "\\"
+CONTINUATION_PREFIX = "（续）"
+
+
+class EditingError(ValueError):
+    """An edit that cannot be made; the message is shown to the editor."""
+
+
+# --- the body as text -------------------------------------------------------------------------
+
+
+def _escape_subhead(text: str) -> str:
+    return text.replace(ESCAPE, ESCAPE * 2).replace("\n", ESCAPE + "n")
+
+
+def _unescape_subhead(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == ESCAPE and i + 1 < len(text) and text[i + 1] in (ESCAPE, "n"):
+            out.append("\n" if text[i + 1] == "n" else ESCAPE)
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _paragraph_line(line: str) -> str:
+    if not line.strip() or line.startswith((ESCAPE, SUBHEAD_PREFIX)):
+        return ESCAPE + line
+    return line
+
+
+def body_to_text(body: list[dict] | None) -> str:
+    """The body as the editor sees it in the 正文 box."""
+    chunks = []
+    for block in body or []:
+        text = str(block.get("text", ""))
+        if block.get("type") == BlockType.SUBHEAD:
+            chunks.append(SUBHEAD_PREFIX + _escape_subhead(text))
+        else:
+            chunks.append("\n".join(_paragraph_line(line) for line in text.split("\n")))
+    return "\n\n".join(chunks)
+
+
+def text_to_body(text: str) -> list[dict]:
+    """Parse the 正文 box back into blocks (see the module docstring for the convention)."""
+    blocks: list[dict] = []
+    paragraph: list[str] | None = None
+
+    def end_paragraph():
+        nonlocal paragraph
+        if paragraph is not None:
+            blocks.append({"type": BlockType.PARAGRAPH.value, "text": "\n".join(paragraph)})
+            paragraph = None
+
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.startswith(SUBHEAD_PREFIX):
+            end_paragraph()
+            blocks.append({"type": BlockType.SUBHEAD.value, "text": _unescape_subhead(line[3:])})
+        elif not line.strip():
+            end_paragraph()
+        else:
+            if line.startswith(ESCAPE):
+                line = line[1:]
+            if paragraph is None:
+                paragraph = []
+            paragraph.append(line)
+    end_paragraph()
+    return blocks
+
+
+# --- merge ------------------------------------------------------------------------------------
+
+
+def _join_distinct(values: Iterable[str], sep: str) -> str:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return sep.join(seen)
+
+
+@transaction.atomic
+def merge_articles(articles: Iterable[Article], user=None) -> Article:
+    """Merge articles of one page into the first of them (in page order); the others are deleted.
+
+    Nothing is lost: the later articles' headlines become subheads followed by their
+    body blocks; notes are joined; bylines (without duplicates) and photos move to
+    the merged article; its continuation links come from the first and last parts.
+    The merged article is published if any part was, and needs review if any part did.
+    """
+    ids = {a.pk for a in articles}
+    parts = list(Article.objects.select_for_update().filter(pk__in=ids).order_by("position"))
+    if len(parts) < 2:
+        raise EditingError("请至少选择两篇稿件才能合并。")
+    if len({a.page_id for a in parts}) > 1:
+        pages = "、".join(sorted({str(a.page) for a in parts}))
+        raise EditingError(f"只能合并同一版面的稿件，所选稿件分属不同版面：{pages}。")
+
+    first, rest = parts[0], parts[1:]
+    body = list(first.body or [])
+    for part in rest:
+        for heading in (part.kicker, part.title, part.subtitle):
+            if heading.strip():
+                body.append({"type": BlockType.SUBHEAD.value, "text": heading})
+        if part.dateline and part.dateline != first.dateline:
+            body.append({"type": BlockType.PARAGRAPH.value, "text": part.dateline})
+        body.extend(part.body or [])
+    first.body = body
+    first.dateline = first.dateline or next((p.dateline for p in rest if p.dateline), "")
+    first.column_id = first.column_id or next((p.column_id for p in rest if p.column_id), None)
+    first.editor_note = _join_distinct((p.editor_note for p in parts), "\n\n")
+    first.reading_tip = _join_distinct((p.reading_tip for p in parts), "\n\n")
+    source_note = _join_distinct((p.source_note for p in parts), "；")
+    if len(source_note) <= Article._meta.get_field("source_note").max_length:
+        first.source_note = source_note
+    else:  # too long for the field: keep the first, the others stay in the body
+        first.source_note = next(p.source_note for p in parts if p.source_note)
+        body.extend(
+            {"type": BlockType.PARAGRAPH.value, "text": p.source_note}
+            for p in parts
+            if p.source_note and p.source_note != first.source_note
+        )
+    if first.continued_from_page is None:
+        first.continued_from_page = next(
+            (p.continued_from_page for p in rest if p.continued_from_page is not None), None
+        )
+    first.continued_to_page = next(
+        (p.continued_to_page for p in reversed(parts) if p.continued_to_page is not None), None
+    )
+    first.warnings = [w for p in parts for w in (p.warnings or [])]
+    first.needs_review = any(p.needs_review for p in parts)
+    published = [p for p in parts if p.status == Article.Status.PUBLISHED]
+    if published:
+        first.status = Article.Status.PUBLISHED
+        times = [p.published_at for p in published if p.published_at]
+        first.published_at = min(times) if times else None  # None: Article.save() sets now
+
+    # Continuation links are one-to-one: detach them from the parts before re-attaching.
+    rest_ids = [p.pk for p in rest]
+    continued_from_id = first.continued_from_id or next(
+        (p.continued_from_id for p in rest if p.continued_from_id and p.continued_from_id != first.pk), None
+    )
+    if continued_from_id in rest_ids:
+        continued_from_id = None
+    continuation = (
+        Article.objects.filter(continued_from_id__in=rest_ids).exclude(pk__in=[first.pk, *rest_ids]).first()
+    )
+    Article.objects.filter(pk__in=rest_ids).update(continued_from=None)
+    Article.objects.filter(continued_from_id__in=rest_ids).update(continued_from=None)
+    first.continued_from_id = continued_from_id
+
+    # Bylines: the later parts' people follow the first's, skipping repeats.
+    existing = set(first.bylines.values_list("person_id", "role"))
+    order = (first.bylines.aggregate(m=Max("order"))["m"] or 0) + 1
+    for byline in Byline.objects.filter(article__in=rest).order_by("article__position", "order", "pk"):
+        key = (byline.person_id, byline.role)
+        if key in existing:
+            continue
+        existing.add(key)
+        Byline.objects.create(article=first, person_id=byline.person_id, role=byline.role, order=order)
+        order += 1
+    Photo.objects.filter(article__in=rest).update(article=first)
+
+    Article.objects.filter(pk__in=rest_ids).delete()
+    first.mark_edited(user)
+    first.save()
+    if continuation is not None and not Article.objects.filter(continued_from=first).exists():
+        continuation.continued_from = first
+        continuation.save(update_fields=["continued_from"])
+    return first
+
+
+# --- split ------------------------------------------------------------------------------------
+
+
+def default_split_title(article: Article, block_index: int) -> str:
+    """The title suggested for the new article: the subhead it starts with, or （续）+ title."""
+    body = article.body or []
+    if 0 <= block_index < len(body) and body[block_index].get("type") == BlockType.SUBHEAD:
+        text = str(body[block_index].get("text", "")).strip()
+        if text:
+            return text
+    return CONTINUATION_PREFIX + article.title
+
+
+def _free_position_after(article: Article) -> int:
+    """Make position ``article.position + 1`` free on the page, moving later articles down one.
+
+    Only the run of articles directly after this one moves (until the first gap), so as few
+    public addresses change as possible; they move last-first to keep positions unique.
+    """
+    taken = set(Article.objects.filter(page_id=article.page_id).values_list("position", flat=True))
+    wanted = article.position + 1
+    end = wanted
+    while end in taken:
+        end += 1
+    movers = Article.objects.filter(page_id=article.page_id, position__gte=wanted, position__lt=end)
+    for mover in movers.order_by("-position"):
+        mover.position += 1
+        mover.save(update_fields=["position"])
+    return wanted
+
+
+@transaction.atomic
+def split_article(article: Article, block_index: int, user=None, title: str = "") -> Article:
+    """Split ``article`` before body block ``block_index``; returns the new, later article.
+
+    The new article comes right after the original on the page, takes the blocks from
+    ``block_index`` on and the end-of-article fields (source note, 下转 page); it keeps
+    the column and publication state. Bylines and photos stay with the original.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    body = list(article.body or [])
+    if not 1 <= block_index < len(body):
+        raise EditingError(
+            f"无法在第 {block_index + 1} 段处拆分：拆分点必须在第 2 段到第 {len(body)} 段之间"
+            "（拆分后两篇稿件都要有正文）。"
+            if len(body) >= 2
+            else "这篇稿件的正文不足两段，无法拆分。"
+        )
+    title = (title or "").strip() or default_split_title(article, block_index)
+    max_length = Article._meta.get_field("title").max_length
+    if len(title) > max_length:
+        raise EditingError(f"新稿件的标题太长（{len(title)} 字），最多 {max_length} 字。")
+
+    position = _free_position_after(article)
+    new = Article(
+        page_id=article.page_id,
+        position=position,
+        column_id=article.column_id,
+        title=title,
+        body=body[block_index:],
+        source_note=article.source_note,
+        continued_to_page=article.continued_to_page,
+        status=article.status,
+        published_at=article.published_at,
+    )
+    new.mark_edited(user)
+    new.save()
+    article.body = body[:block_index]
+    article.source_note = ""
+    article.continued_to_page = None
+    article.mark_edited(user)
+    article.save()
+    return new
