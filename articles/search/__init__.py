@@ -1,0 +1,197 @@
+"""Chinese full-text search over articles.
+
+Interface used by the site, the admin and the API:
+
+- ``parse_query(q)`` -> list of terms (quoted phrases kept whole); raises
+  ``SearchQueryError`` with a reader-facing message for a query that cannot be run.
+- ``search_articles(queryset, q)`` -> the queryset narrowed to matches, best first
+  (title/kicker/subtitle hits above body-only hits, then newest issue first).
+- ``highlight(text, terms)`` / ``snippet(text, terms)`` -> escaped HTML with <mark>.
+- ``reindex_articles(ids)`` / ``rebuild_index()`` keep the index in step with the data;
+  signal handlers in :mod:`articles.search.signals` call the former on every edit.
+
+How matching works (overlapping bigrams in FTS5 / tsvector) is described in
+:mod:`articles.search.text`, :mod:`articles.search.index` and docs/search.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.apps import apps as global_apps
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from . import index
+from .text import fold, highlight, snippet
+
+__all__ = [
+    "MAX_TERMS",
+    "MAX_TERM_CHARS",
+    "MIN_TERM_CHARS",
+    "SearchQueryError",
+    "article_blocks",
+    "highlight",
+    "parse_query",
+    "rebuild_index",
+    "reindex_articles",
+    "search_articles",
+    "snippet",
+]
+
+MIN_TERM_CHARS = 2
+MAX_TERM_CHARS = index.MAX_TERM_CHARS
+MAX_TERMS = 8
+
+
+class SearchQueryError(ValueError):
+    """A query that cannot be searched; the message is shown to the user."""
+
+
+_QUERY_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+)')
+
+
+def parse_query(q: str) -> list[str]:
+    """The query's terms: words separated by spaces, "quoted phrases" kept whole.
+
+    Whitespace inside a phrase is ignored, like everywhere in search (OCR text has stray
+    spaces). Every term needs at least two characters.
+    """
+    terms: list[str] = []
+    for m in _QUERY_TOKEN.finditer((q or "").replace("\u3000", " ")):
+        term = " ".join(next((g for g in m.groups() if g is not None), "").split())
+        term = term.strip('"“”「」')
+        if term and term not in terms:
+            terms.append(term)
+    if not terms:
+        raise SearchQueryError("请输入要搜索的词语。")
+    for term in terms:
+        if len(fold(term)) < MIN_TERM_CHARS:
+            raise SearchQueryError(f"搜索词至少需要两个字：“{term}”太短。")
+        if len(fold(term)) > MAX_TERM_CHARS:
+            raise SearchQueryError(f"搜索词最多 {MAX_TERM_CHARS} 个字：“{term[:10]}…”太长。")
+    if len(terms) > MAX_TERMS:
+        raise SearchQueryError(f"一次最多搜索 {MAX_TERMS} 个词，请减少搜索词。")
+    return terms
+
+
+def search_articles(queryset: QuerySet, q: str) -> QuerySet:
+    """``queryset`` narrowed to articles containing every term of ``q``, best first.
+
+    Each term is one ``id IN (index match)`` condition, so the result composes with any
+    further ``filter()``, with ``published()``, ``count()`` and slicing. The order is: how
+    many terms hit the kicker/title/subtitle (more first), then newest issue, page and
+    position.
+    """
+    terms = parse_query(q)
+    if not index.supported():
+        return _scan(queryset, terms)
+    head_hits = []
+    for term in terms:
+        queryset = queryset.filter(pk__in=RawSQL(*index.match_sql(term)))
+        head_hits.append(
+            Case(
+                When(pk__in=RawSQL(*index.match_sql(term, head_only=True)), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    rank = functools.reduce(operator.add, head_hits)
+    queryset = queryset.annotate(search_head_hits=rank).order_by(
+        "-search_head_hits", "-page__issue__date", "page__number", "position", "pk"
+    )
+    return queryset
+
+
+def _scan(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """Fallback for databases without an index: a (slow, case-sensitive) substring scan."""
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__contains=term)
+            | Q(kicker__contains=term)
+            | Q(subtitle__contains=term)
+            | Q(body__contains=term)
+            | Q(bylines__person__name__contains=term)
+        )
+    return queryset.distinct().order_by("-page__issue__date", "page__number", "position", "pk")
+
+
+# --- keeping the index up to date -------------------------------------------------------------
+
+
+def article_blocks(article_ids: Iterable[int], apps=global_apps) -> dict[int, tuple[list[str], list[str]]]:
+    """The indexed text of each existing article: (head blocks, body blocks).
+
+    Head: kicker, title, subtitle. Body: body blocks, editor's note, reading tip, the
+    titles and captions of the article's photos, byline and photo-credit names. ``apps``
+    lets migrations pass their historical registry.
+    """
+    Article = apps.get_model("articles", "Article")
+    Byline = apps.get_model("articles", "Byline")
+    Photo = apps.get_model("articles", "Photo")
+    PhotoCredit = apps.get_model("articles", "PhotoCredit")
+    ids = list(article_ids)
+    extra: dict[int, list[str]] = defaultdict(list)
+    for article_id, name in (
+        Byline.objects.filter(article_id__in=ids)
+        .order_by("order", "pk")
+        .values_list("article_id", "person__name")
+    ):
+        extra[article_id].append(name)
+    for article_id, title, caption in (
+        Photo.objects.filter(article_id__in=ids)
+        .order_by("position", "pk")
+        .values_list("article_id", "title", "caption")
+    ):
+        extra[article_id].extend((title, caption))
+    for article_id, name in (
+        PhotoCredit.objects.filter(photo__article_id__in=ids)
+        .order_by("order", "pk")
+        .values_list("photo__article_id", "person__name")
+    ):
+        extra[article_id].append(name)
+    docs = {}
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "pk", "kicker", "title", "subtitle", "body", "editor_note", "reading_tip"
+    )
+    for pk, kicker, title, subtitle, body, editor_note, reading_tip in rows:
+        blocks = [b.get("text", "") for b in body or [] if isinstance(b, dict)]
+        docs[pk] = ([kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra[pk]])
+    return docs
+
+
+def reindex_articles(article_ids: Iterable[int], apps=global_apps, batch_size: int = 1000) -> int:
+    """Rewrite the index rows of these articles (dropping those of deleted ones).
+
+    For bulk writers (the page importer, the archive builder); model signals call it for
+    single edits. Runs in the caller's transaction. Returns how many articles were indexed.
+    """
+    if not index.supported():
+        return 0
+    ids = sorted({int(i) for i in article_ids if i is not None})
+    done = 0
+    for i in range(0, len(ids), batch_size):
+        chunk = ids[i : i + batch_size]
+        docs = article_blocks(chunk, apps=apps)
+        index.write(docs, stale_ids=chunk)
+        done += len(docs)
+    return done
+
+
+def rebuild_index(batch_size: int = 1000, apps=global_apps, progress=None) -> int:
+    """Empty the index and index every article again; returns how many were indexed."""
+    if not index.supported():
+        return 0
+    Article = apps.get_model("articles", "Article")
+    index.clear()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for i in range(0, len(ids), batch_size):
+        done += reindex_articles(ids[i : i + batch_size], apps=apps, batch_size=batch_size)
+        if progress:
+            progress(done, len(ids))
+    return done

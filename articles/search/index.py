@@ -1,0 +1,200 @@
+"""The search index tables and the SQL that reads and writes them.
+
+SQLite: the FTS5 table ``articles_search`` (tokenizer ``unicode61 remove_diacritics 0``),
+one row per article with rowid = article id and two columns, ``head`` (kicker, title,
+subtitle) and ``body`` (body blocks, editor's note, reading tip, photo titles and
+captions, byline and photo-credit names). Each column holds the article's pair tokens
+separated by spaces (see :mod:`articles.search.text`), with a one-character token
+between blocks so that no phrase spans two blocks.
+
+PostgreSQL: the table ``articles_searchdoc`` with ``simple``-style tsvectors written
+directly as literals (no parser, no locale): ``doc`` (head pairs weighted A, body pairs
+weighted B) and ``head`` (head pairs only, on the first row), each with a GIN index. A
+tsvector keeps at most 256 positions per lexeme and positions up to 16383, so a very
+long article is stored as several overlapping rows (``part`` 0, 1, …); every search
+term is matched per article, so this changes nothing for the reader.
+
+Both tables are created by migration 0002. Other database vendors have no index and
+fall back to a slow scan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+
+from .text import block_tokens, fold, pairs, token
+
+SQLITE_TABLE = "articles_search"
+PG_TABLE = "articles_searchdoc"
+BOUNDARY = chr(0x10FFFD)  # a one-character token: never equal to a pair token
+MAX_TERM_CHARS = 50  # the longest searchable term; long PostgreSQL documents overlap by this
+PG_MAX_POS = 16383
+PG_MAX_POSITIONS_PER_LEXEME = 256
+
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
+    "head, body, tokenize = 'unicode61 remove_diacritics 0')",
+]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {SQLITE_TABLE}"]
+PG_CREATE = [
+    f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
+    " article_id bigint NOT NULL,"
+    " part smallint NOT NULL DEFAULT 0,"
+    " head tsvector,"
+    " doc tsvector NOT NULL,"
+    " PRIMARY KEY (article_id, part))",
+    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_doc_gin ON {PG_TABLE} USING gin (doc)",
+    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_head_gin ON {PG_TABLE} USING gin (head) WHERE head IS NOT NULL",
+]
+PG_DROP = [f"DROP TABLE IF EXISTS {PG_TABLE}"]
+
+
+def vendor(conn=None) -> str:
+    return (conn or connection).vendor
+
+
+def supported(conn=None) -> bool:
+    return vendor(conn) in ("sqlite", "postgresql")
+
+
+def create_tables(schema_editor) -> None:
+    statements = {"sqlite": SQLITE_CREATE, "postgresql": PG_CREATE}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def drop_tables(schema_editor) -> None:
+    statements = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def term_pairs(term: str) -> list[str]:
+    return pairs(fold(term))
+
+
+def match_sql(term: str, *, head_only: bool = False) -> tuple[str, list]:
+    """SQL selecting the ids of articles whose indexed text contains ``term``."""
+    term_p = term_pairs(term)
+    if vendor() == "sqlite":
+        phrase = '"' + " ".join(token(p) for p in term_p) + '"'
+        if head_only:
+            phrase = f"head : {phrase}"
+        return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [phrase]
+    query = " <-> ".join(_pg_quote(p) for p in term_p)
+    column = "head" if head_only else "doc"
+    return f"SELECT article_id FROM {PG_TABLE} WHERE {column} @@ %s::tsquery", [query]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def write(docs: dict[int, tuple[list[str], list[str]]], stale_ids: Iterable[int]) -> None:
+    """Replace the index rows of ``docs`` (id -> (head blocks, body blocks)); drop ``stale_ids``."""
+    ids = list(docs) + [i for i in stale_ids if i not in docs]
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            for chunk in _chunks(ids, 500):
+                cursor.execute(
+                    f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk
+                )
+            rows = [(pk, _sqlite_text(head), _sqlite_text(body)) for pk, (head, body) in docs.items()]
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {SQLITE_TABLE} (rowid, head, body) VALUES (%s, %s, %s)", rows
+                )
+        elif vendor() == "postgresql":
+            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [ids])
+            rows = []
+            for pk, (head, body) in docs.items():
+                rows.extend((pk, part, h, d) for part, (h, d) in enumerate(_pg_docs(head, body)))
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {PG_TABLE} (article_id, part, head, doc) "
+                    "VALUES (%s, %s, %s::tsvector, %s::tsvector)",
+                    rows,
+                )
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
+        elif vendor() == "postgresql":
+            cursor.execute(f"TRUNCATE {PG_TABLE}")
+
+
+def indexed_count() -> int:
+    """How many articles have index rows."""
+    with connection.cursor() as cursor:
+        if vendor() == "sqlite":
+            cursor.execute(f"SELECT count(*) FROM {SQLITE_TABLE}")
+        elif vendor() == "postgresql":
+            cursor.execute(f"SELECT count(DISTINCT article_id) FROM {PG_TABLE}")
+        else:
+            return 0
+        return cursor.fetchone()[0]
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _sqlite_text(blocks: list[str]) -> str:
+    return " ".join(BOUNDARY if t is None else token(t) for t in block_tokens(blocks))
+
+
+def _pg_quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _pg_literal(positions: dict[str, list[str]]) -> str:
+    return " ".join(f"{_pg_quote(lex)}:{','.join(pos)}" for lex, pos in positions.items())
+
+
+def _pg_docs(head: list[str], body: list[str]) -> list[tuple[str | None, str]]:
+    """(head tsvector, doc tsvector) literals for each row of one article."""
+    head_stream = block_tokens(head)
+    body_stream = block_tokens(body)
+    stream = head_stream + ([None] if head_stream and body_stream else []) + body_stream
+    n_head = len(head_stream)
+    head_lit = _pg_literal(_positions(head_stream, 0, len(head_stream), ""))
+    docs, start = [], 0
+    while True:
+        end = _fit(stream, start)
+        weights = _positions(stream, start, end, "B", n_head)
+        docs.append((head_lit if start == 0 else None, _pg_literal(weights)))
+        if end >= len(stream):
+            return docs
+        start = max(end - MAX_TERM_CHARS, start + 1)
+
+
+def _fit(stream: list, start: int) -> int:
+    """The end of the longest slice from ``start`` that one tsvector can hold exactly."""
+    end = min(len(stream), start + PG_MAX_POS)
+    counts: dict[str, int] = defaultdict(int)
+    for i in range(start, end):
+        t = stream[i]
+        if t is not None:
+            counts[t] += 1
+            if counts[t] > PG_MAX_POSITIONS_PER_LEXEME:
+                return i
+    return end
+
+
+def _positions(stream, start, end, weight, n_head=0) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for offset, t in enumerate(stream[start:end], 1):
+        if t is not None:
+            w = "A" if start + offset - 1 < n_head else weight
+            out.setdefault(t, []).append(f"{offset}{w}")
+    return out
