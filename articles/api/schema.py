@@ -1,0 +1,69 @@
+"""OpenAPI generation tweaks.
+
+- A response object must carry every field except those its serializer lists in
+  ``Meta.optional_fields`` (present only on request, or only for staff).
+- Every operation documents the JSON error responses it can give.
+"""
+
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    parameter = serializers.CharField(required=False, help_text="出错的查询参数名")
+    field = serializers.CharField(required=False, help_text="出错的请求体字段（嵌套用 a[0].b）")
+    code = serializers.CharField(help_text="错误代码，如 invalid、not_found、throttled")
+    message = serializers.CharField(help_text="说明问题所在的中文消息")
+
+    class Meta:
+        optional_fields = ["parameter", "field"]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every API error: the HTTP status and one entry per problem."""
+
+    status = serializers.IntegerField()
+    errors = ErrorItemSerializer(many=True)
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "参数或请求体有误（errors 中的 parameter / field 指明是哪一个）",
+    "401": "未登录（匿名），或匿名使用了仅限工作人员的参数",
+    "403": "已登录但没有该操作的权限",
+    "404": "对象不存在（或读者不可见），或结果页码 p 不存在",
+    "409": "仍被其他内容引用，不能删除",
+    "429": "请求过于频繁（匿名限流），见 Retry-After",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        optional = set(getattr(getattr(serializer, "Meta", None), "optional_fields", ()))
+        if direction == "response" and "properties" in schema:
+            # A response always carries every field (null where empty) except the optional ones.
+            schema["required"] = sorted(name for name in schema["properties"] if name not in optional)
+        elif optional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in optional]
+        if not schema.get("required"):
+            schema.pop("required", None)
+        return schema
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["429"]
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            codes.append("400")
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            codes += ["401", "403", "409" if self.method == "DELETE" else None]
+        if self._is_list_view() and getattr(self.view, "staff_filterset_class", None):
+            codes += ["401", "403"]  # staff-only filter parameters
+        if "{" in self.path:
+            codes.append("404")
+        elif self._is_list_view():
+            codes.append("404")  # a result page (p) that does not exist
+        for code in filter(None, codes):
+            response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+            responses.setdefault(code, self._get_response_for_code(response, code, direction=direction))
+        return responses
