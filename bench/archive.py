@@ -239,7 +239,12 @@ def _create_postgres_database(url: str) -> None:
     import psycopg
 
     cfg = dj_database_url.parse(url)
-    admin = {"dbname": "postgres", "user": cfg["USER"], "host": cfg["HOST"] or None, "port": cfg["PORT"] or None}
+    admin = {
+        "dbname": "postgres",
+        "user": cfg["USER"],
+        "host": cfg["HOST"] or None,
+        "port": cfg["PORT"] or None,
+    }
     if cfg.get("PASSWORD"):
         admin["password"] = cfg["PASSWORD"]
     with psycopg.connect(**admin, autocommit=True) as conn:
