@@ -43,6 +43,8 @@ def _flatten(detail, path: str = ""):
         for key, value in detail.items():
             if key in ("non_field_errors", "__all__"):
                 sub = path
+            elif isinstance(key, int):  # an item of a list field
+                sub = f"{path}[{key}]"
             elif path:
                 sub = f"{path}.{key}"
             else:

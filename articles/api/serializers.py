@@ -30,6 +30,13 @@ def _absolute(serializer, path: str | None) -> str | None:
     return request.build_absolute_uri(path) if request is not None else path
 
 
+def _require(attrs: dict, names: dict) -> None:
+    """Nested items are complete even inside a PATCH (DRF would skip missing fields there)."""
+    missing = {field: ["该字段是必填项。"] for source, field in names.items() if source not in attrs}
+    if missing:
+        raise serializers.ValidationError(missing, code="required")
+
+
 def _viewer_is_staff(serializer) -> bool:
     request = _request(serializer)
     return request is not None and is_staff(request.user)
@@ -110,6 +117,10 @@ class BylineSerializer(serializers.ModelSerializer):
         model = Byline
         fields = ["person", "person_id", "role", "role_display"]
 
+    def validate(self, attrs):
+        _require(attrs, {"person": "person_id"})
+        return attrs
+
 
 class PhotoCreditSerializer(serializers.ModelSerializer):
     person = PersonSummarySerializer(read_only=True)
@@ -128,6 +139,10 @@ class BlockSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return {"type": instance.get("type", BlockType.PARAGRAPH), "text": instance.get("text", "")}
+
+    def validate(self, attrs):
+        _require(attrs, {"type": "type", "text": "text"})
+        return attrs
 
 
 # --- photos --------------------------------------------------------------------------------
