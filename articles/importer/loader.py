@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,11 +97,24 @@ def source_encoding(data: bytes) -> str:
 
 
 class PeopleCache:
-    """Person and column ids by name, so a long import does not look them up page after page."""
+    """Issue, person and column ids, so a long import does not look them up page after page."""
 
     def __init__(self) -> None:
+        self.issues: dict = {}
         self.people: dict[tuple[str, str], int] = {}
         self.columns: dict[str, int] = {}
+
+    def issue_id(self, spec: PageSpec) -> int:
+        if spec.issue_date not in self.issues:
+            issue, created = Issue.objects.get_or_create(
+                date=spec.issue_date,
+                defaults={"date_estimated": spec.date_estimated, "number": spec.issue_number},
+            )
+            if not created and spec.issue_number and issue.number != spec.issue_number:
+                issue.number = spec.issue_number
+                issue.save(update_fields=["number", "updated_at"])
+            self.issues[spec.issue_date] = issue.pk
+        return self.issues[spec.issue_date]
 
     def person_ids(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         missing = keys - self.people.keys()
@@ -135,6 +148,7 @@ class PeopleCache:
 
     def forget(self) -> None:
         """After a rolled-back page, ids created inside it no longer exist."""
+        self.issues.clear()
         self.people.clear()
         self.columns.clear()
 
@@ -161,44 +175,53 @@ def load_page(
 
 
 def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResult:
-    issue, _ = Issue.objects.get_or_create(
-        date=spec.issue_date,
-        defaults={"date_estimated": spec.date_estimated, "number": spec.issue_number},
-    )
-    if spec.issue_number and issue.number != spec.issue_number:
-        issue.number = spec.issue_number
-        issue.save(update_fields=["number", "updated_at"])
-    page, _ = Page.objects.get_or_create(
-        issue=issue, number=spec.page_number, defaults={"name": spec.page_name}
-    )
-    page = Page.objects.select_for_update().get(pk=page.pk)  # serialise imports of this page
-    source = PageSource.objects.filter(page=page).first()
-    if source is not None and source.sha256 == digest and not replace:
+    page, fresh = _lock_page(cache.issue_id(spec), spec)
+    stored = None if fresh else PageSource.objects.filter(page=page).values_list("sha256", flat=True).first()
+    if stored == digest and not replace:
         return PageResult(spec, Status.UNCHANGED)
     if spec.page_name and page.name != spec.page_name:
         page.name = spec.page_name
         page.save(update_fields=["name", "updated_at"])
 
-    result = PageResult(spec, Status.CREATED if source is None else Status.UPDATED)
-    kept = _clear_page(page, replace)
+    result = PageResult(spec, Status.CREATED if stored is None else Status.UPDATED)
+    kept = {} if fresh else _clear_page(page, replace)
     result.kept = [a.title for a in kept.values()]
     articles = _write_articles(page, parsed, kept, publish, cache, result)
-    _write_photos(page, parsed, replace, cache, result)
-    result.linked = link_continuations(page)
-    PageSource.objects.update_or_create(
-        page=page,
-        defaults={
-            "filename": spec.name,
-            "sha256": digest,
-            "encoding": source_encoding(data),
-            "text": text,
-            "imported_at": timezone.now(),
-        },
-    )
+    _write_photos(page, parsed, {} if fresh else _clear_photos(page, replace), cache, result)
+    if any(a.continued_from_page or a.continued_to_page for a in parsed.articles):
+        result.linked = link_continuations(page)
+    source = {
+        "filename": spec.name,
+        "sha256": digest,
+        "encoding": source_encoding(data),
+        "text": text,
+        "imported_at": timezone.now(),
+    }
+    if stored is None:
+        PageSource.objects.update_or_create(page=page, defaults=source)
+    else:
+        PageSource.objects.filter(page=page).update(**source)
     article_ids = [a.pk for a in articles] + [a.pk for a in kept.values()]
-    transaction.on_commit(lambda: _after_commit(article_ids))
+    transaction.on_commit(_after_commit)
     _reindex(article_ids)
     return result
+
+
+def _lock_page(issue_id: int, spec: PageSpec) -> tuple[Page, bool]:
+    """The page row, locked for this transaction (created if new); and whether it is new."""
+    pages = Page.objects.select_for_update().filter(issue_id=issue_id, number=spec.page_number)
+    page = pages.first()
+    if page is not None:
+        return page, False
+    # On SQLite the IMMEDIATE transaction already excludes other writers; elsewhere a
+    # concurrent import may create the same page first, and the savepoint lets us retry.
+    try:
+        with transaction.atomic(savepoint=connection.vendor != "sqlite"):
+            return Page.objects.create(issue_id=issue_id, number=spec.page_number, name=spec.page_name), True
+    except IntegrityError:
+        if connection.vendor == "sqlite":
+            raise
+        return pages.get(), False
 
 
 def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
@@ -282,10 +305,15 @@ def _fit_headline(pa: ParsedArticle, warnings: list[str]) -> tuple[dict, list[di
     return head, body
 
 
-def _write_photos(page, parsed: ParsedPage, replace: bool, cache: PeopleCache, result) -> None:
+def _clear_photos(page: Page, replace: bool) -> dict[int, Photo]:
+    """Remove the page's photos except those with an uploaded image; return those by position."""
     existing = Photo.objects.filter(page=page)
     keep = {} if replace else {p.position: p for p in existing.exclude(image="")}
     existing.exclude(pk__in=[p.pk for p in keep.values()]).delete()
+    return keep
+
+
+def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: PeopleCache, result) -> None:
     photos: list[tuple[Photo, object]] = []
     for position, pp in enumerate(parsed.photos, start=1):
         if position in keep:
@@ -362,7 +390,7 @@ def _reindex(article_ids: list[int]) -> None:
         reindex(article_ids)
 
 
-def _after_commit(article_ids: list[int]) -> None:
+def _after_commit() -> None:
     try:
         from articles.cache import bump_content_version
     except ImportError:
