@@ -1,0 +1,289 @@
+"""Benchmark the reader site with gunicorn over a large generated archive.
+
+What it does (everything lives under bench/out/, which git ignores):
+
+1. a fresh SQLite database ``bench/out/site.sqlite3``, migrated, filled by
+   ``bench/archive.py``'s ``build_archive`` with ``--articles`` published articles
+   (default 100,000) made from the seed pages' text;
+2. a settings module ``bench/out/bench_settings.py`` that is the product's settings plus
+   a bench-only URL ``/_bench/hello/`` (a hello-world view on the same server and
+   middleware), and ``collectstatic`` into bench/out/staticfiles;
+3. gunicorn with 1 sync worker on 127.0.0.1, ``DJANGO_DEBUG=0`` and a throwaway secret;
+4. ``wrk -t1 -c8 -d10s`` against the hello-world view and the home, issue, page,
+   article, column and person pages, first with the page cache as configured and then
+   with the cache off (``--no-uncached`` skips that run), printing a markdown table of
+   requests per second and 95th-percentile latency.
+
+Run it (takes a few minutes)::
+
+    .venv/bin/python bench/site.py                 # 100,000 articles
+    .venv/bin/python bench/site.py --reuse         # keep the database from the last run
+    .venv/bin/python bench/site.py --articles 200000 --duration 20
+
+Needs ``wrk`` (apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DB = OUT / "site.sqlite3"
+PYTHON = sys.executable
+
+SETTINGS = '''\
+"""Benchmark settings: the product's settings plus a hello-world URL (written by bench/site.py)."""
+
+import os
+
+from newsroom.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+STATIC_ROOT = {static_root!r}
+if os.environ.get("BENCH_NO_CACHE") == "1":
+    CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}}}
+'''
+
+URLS = '''\
+"""Benchmark URLs: /_bench/hello/ beside the product's URLs (written by bench/site.py)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from newsroom.urls import urlpatterns as product_urlpatterns
+
+
+def hello(request):
+    return HttpResponse("Hello, world", content_type="text/plain")
+
+
+urlpatterns = [path("_bench/hello/", hello), *product_urlpatterns]
+'''
+
+# wrk prints this line when the run is done: requests/s, p95 latency (ms), errors, requests.
+WRK_REPORT = """\
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %.1f %.2f %d %d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.requests))
+end
+"""
+
+
+def env_for(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{DB}",
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "PYTHONPATH": os.pathsep.join([str(OUT), str(ROOT)]),
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_LOG_LEVEL": "ERROR",
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def write_support_files() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench_settings.py").write_text(SETTINGS.format(static_root=str(OUT / "staticfiles")))
+    (OUT / "bench_urls.py").write_text(URLS)
+    (OUT / "report.lua").write_text(WRK_REPORT)
+
+
+def build_database(articles: int, index: bool) -> None:
+    """Fresh database with ``articles`` published articles (in a child process)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT / "bench")!r})
+        from archive import build_archive, setup_django
+        setup_django(None)
+        print(build_archive({articles}, index={index!r}, progress=print), flush=True)
+        """
+    )
+    subprocess.run([PYTHON, "-c", code], env=env_for(), cwd=ROOT, check=True)
+
+
+def collectstatic() -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        env=env_for(),
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pick_urls() -> dict[str, str]:
+    """One URL per page type, from the middle of the archive (not the newest issue)."""
+    code = textwrap.dedent(
+        """
+        import django
+        django.setup()
+        from django.db.models import Count
+        from articles.models import Article, Byline, Column
+        arts = Article.objects.published().select_related("page__issue").order_by("pk")
+        art = arts[arts.count() // 2]
+        column = Column.objects.annotate(n=Count("articles")).order_by("-n").first()
+        people = Byline.objects.values("person").annotate(n=Count("pk")).order_by("n")
+        person = people[len(people) // 2]["person"]
+        print("home /")
+        print("issue", art.page.issue.get_absolute_url())
+        print("page", art.page.get_absolute_url())
+        print("article", art.get_absolute_url())
+        print("column", column.get_absolute_url())
+        print("person", f"/people/{person}/")
+        """
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", code], env=env_for(), cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    urls = {"hello-world": "/_bench/hello/"}
+    urls.update(line.split(" ", 1) for line in out.stdout.strip().splitlines())
+    return urls
+
+
+def start_gunicorn(port: int, extra_env: dict[str, str]) -> subprocess.Popen:
+    gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [
+            gunicorn,
+            "newsroom.wsgi:application",
+            "--workers=1",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        env=env_for(extra_env),
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/hello/", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def check(port: int, urls: dict[str, str]) -> None:
+    for name, url in urls.items():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=30) as r:
+            if r.status != 200:
+                raise RuntimeError(f"{name} {url}: HTTP {r.status}")
+
+
+def run_wrk(port: int, url: str, duration: int, connections: int) -> tuple[float, float, int]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout=10s",
+            "-s",
+            str(OUT / "report.lua"),
+            f"http://127.0.0.1:{port}{url}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    m = re.search(r"^BENCH (\S+) (\S+) (\d+) (\d+)$", out, re.M)
+    if not m:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    return float(m.group(1)), float(m.group(2)), int(m.group(3))
+
+
+def measure(urls, duration, connections, extra_env) -> dict[str, tuple[float, float, int]]:
+    port = free_port()
+    proc = start_gunicorn(port, extra_env)
+    try:
+        check(port, urls)  # every page answers 200 (and the cache is warm)
+        return {name: run_wrk(port, url, duration, connections) for name, url in urls.items()}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true", help="keep bench/out/site.sqlite3 if it exists")
+    parser.add_argument("--index", action="store_true", help="also build the search index (slower)")
+    parser.add_argument("--no-uncached", action="store_true", help="skip the run with the page cache off")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        parser.error("wrk is not installed (apt-get install wrk)")
+
+    write_support_files()
+    if not (args.reuse and DB.exists()):
+        print(f"== building an archive of {args.articles:,} articles in {DB}", flush=True)
+        build_database(args.articles, args.index)
+    collectstatic()
+    urls = pick_urls()
+    print("== pages:", ", ".join(f"{k} {v}" for k, v in urls.items()), flush=True)
+
+    runs = {"cached": measure(urls, args.duration, args.connections, {"BENCH_NO_CACHE": "0"})}
+    if not args.no_uncached:
+        runs["uncached"] = measure(urls, args.duration, args.connections, {"BENCH_NO_CACHE": "1"})
+
+    hello = runs["cached"]["hello-world"][0]
+    print()
+    print(
+        f"gunicorn 1 sync worker, `wrk -t1 -c{args.connections} -d{args.duration}s` on 127.0.0.1, "
+        f"SQLite, {args.articles:,} articles"
+    )
+    print()
+    header = "| page | URL | req/s (cached) | p95 ms (cached) | share of hello-world |"
+    rule = "| --- | --- | ---: | ---: | ---: |"
+    if "uncached" in runs:
+        header += " req/s (cache off) | p95 ms (cache off) |"
+        rule += " ---: | ---: |"
+    print(header)
+    print(rule)
+    for name, url in urls.items():
+        rps, p95, errors = runs["cached"][name]
+        row = f"| {name} | `{url}` | {rps:,.0f} | {p95:.1f} | {rps / hello:.0%} |"
+        if "uncached" in runs:
+            u_rps, u_p95, u_err = runs["uncached"][name]
+            errors += u_err
+            row += f" {u_rps:,.0f} | {u_p95:.1f} |"
+        if errors:
+            row += f" ({errors} errors)"
+        print(row)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
