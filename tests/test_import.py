@@ -524,3 +524,32 @@ def test_two_imports_running_at_once_neither_corrupt_nor_duplicate(tmp_path):
         assert counts["runs"] == 2
     finally:
         drop()
+
+
+# -- what readers see follows the import --------------------------------------------------------
+
+
+def test_an_import_is_searchable_at_once_and_a_reimport_drops_the_old_text(tmp_path):
+    from articles.search import search_articles
+
+    folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
+    run(folder, publish=True)
+    found = search_articles(Article.objects.published(), "联席会议制度")
+    assert [a.title for a in found] == ["建立联席会议制度加强和改进产业工人队伍思想政治工作"]
+    (folder / "p.txt").write_bytes(seed_bytes().replace("联席会议".encode(), "联络会议".encode()))
+    run(folder, publish=True)
+    assert not search_articles(Article.objects.published(), "联席会议制度").exists()
+    assert search_articles(Article.objects.published(), "联络会议制度").exists()
+
+
+def test_a_reimport_shows_on_the_next_page_load_despite_the_page_cache(client, tmp_path):
+    folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
+    run(folder, publish=True)
+    url = Page.objects.get().get_absolute_url()
+    assert "宁夏回族自治区党委、政府出台意见" in client.get(url).content.decode()
+    (folder / "p.txt").write_bytes(
+        seed_bytes().replace("宁夏回族自治区党委、政府出台意见".encode(), "宁夏出台意见".encode())
+    )
+    run(folder, publish=True)
+    html = client.get(url).content.decode()
+    assert "宁夏出台意见" in html and "宁夏回族自治区党委、政府出台意见" not in html

@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.cache import bump_content_version
 from articles.models import (
     Article,
     Byline,
@@ -37,6 +38,7 @@ from articles.models import (
     Role,
 )
 from articles.parsing import ParsedArticle, ParsedPage
+from articles.search import reindex_articles
 
 from .plan import PageSpec
 
@@ -202,8 +204,8 @@ def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResu
     else:
         PageSource.objects.filter(page=page).update(**source)
     article_ids = [a.pk for a in articles] + [a.pk for a in kept.values()]
-    transaction.on_commit(_after_commit)
-    _reindex(article_ids)
+    reindex_articles(article_ids)
+    bump_content_version()
     return result
 
 
@@ -380,19 +382,3 @@ def link_continuations(page: Page) -> int:
             a.save(update_fields=["continued_from"])
             linked += 1
     return linked
-
-
-def _reindex(article_ids: list[int]) -> None:
-    from articles import search
-
-    reindex = getattr(search, "reindex_articles", None)
-    if reindex is not None:
-        reindex(article_ids)
-
-
-def _after_commit() -> None:
-    try:
-        from articles.cache import bump_content_version
-    except ImportError:
-        return
-    bump_content_version()
