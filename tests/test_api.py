@@ -277,6 +277,27 @@ def test_article_filters(anon, paper, params, expected):
     assert titles(anon.get(ARTICLES, params)) == expected
 
 
+def test_search_results_come_best_first_unless_ordered(anon, paper):
+    # "扶贫" is in the older lead's title, but only in the newer article's body.
+    ArticleFactory(
+        page=PageFactory(issue=IssueFactory(date=datetime.date(2020, 10, 30)), number=2),
+        title="职工书屋建设提速",
+        body=[{"type": "paragraph", "text": "书屋也为扶贫工作提供了资料。"}],
+    )
+    assert titles(anon.get(ARTICLES, {"q": "扶贫"}))[0] == "工会进企宣讲扶贫政策"
+    assert titles(anon.get(ARTICLES, {"q": "扶贫", "ordering": "-date"}))[0] == "职工书屋建设提速"
+
+
+def test_no_filter_combination_reaches_a_draft(anon, paper):
+    for params in [
+        {"q": "尚未发布"},
+        {"date": "2020-10-24"},
+        {"column": "履职手记"},
+        {"person": paper.qian.pk},
+    ]:
+        assert titles(anon.get(ARTICLES, params)) == [], params
+
+
 def test_filter_by_person(anon, paper):
     assert titles(anon.get(ARTICLES, {"person": paper.zheng.pk})) == [
         "工会进企宣讲扶贫政策",

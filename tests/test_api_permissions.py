@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from rest_framework.test import APIClient
 
 from articles.models import Article, Byline, Column, Person
@@ -103,6 +104,30 @@ def test_patching_the_title_marks_the_article_edited_like_the_admin(changer, sto
     assert story.edited_at is not None
     # Untouched fields are kept.
     assert story.bylines.get().person.name == "马学礼"
+
+
+def test_an_api_edit_is_in_the_admin_history_with_the_changed_fields(changer, story):
+    client_for(changer).patch(
+        f"{ARTICLES}{story.pk}/", {"title": "新标题", "kicker": story.kicker, "bylines": []}, format="json"
+    )
+    entry = LogEntry.objects.get(object_id=str(story.pk))
+    assert entry.user == changer
+    assert entry.is_change()
+    assert entry.get_change_message() == "已修改主题 和 署名。"
+
+
+def test_a_patch_that_changes_nothing_does_not_mark_the_article_edited(changer, story):
+    person = story.bylines.get().person
+    payload = {
+        "title": story.title,
+        "body": story.body,
+        "bylines": [{"person_id": person.pk, "role": "记者"}],
+    }
+    response = client_for(changer).patch(f"{ARTICLES}{story.pk}/", payload, format="json")
+    assert response.status_code == 200, response.content
+    story.refresh_from_db()
+    assert story.edited is False
+    assert not LogEntry.objects.exists()
 
 
 def test_basic_authentication_works_for_scripts(changer, story):
@@ -235,6 +260,9 @@ def test_creating_without_a_page_names_page_id(chief, db):
 def test_staff_delete_an_article(chief, story):
     assert client_for(chief).delete(f"{ARTICLES}{story.pk}/").status_code == 204
     assert not Article.objects.filter(pk=story.pk).exists()
+    entry = LogEntry.objects.get(object_id=str(story.pk))
+    assert entry.is_deletion()
+    assert entry.object_repr == "工会进企宣讲扶贫政策"
 
 
 # --- people and columns -------------------------------------------------------------------
@@ -253,6 +281,7 @@ def test_staff_manage_people_and_a_credited_person_cannot_be_deleted(chief, stor
     error = only_error(api.delete(f"/api/v1/people/{credited.pk}/"), 409)
     assert "工会进企宣讲扶贫政策" in error["message"] or "马学礼" in error["message"]
     assert Byline.objects.filter(person=credited).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
     assert api.delete(f"/api/v1/people/{created.json()['id']}/").status_code == 204
 
 

@@ -324,6 +324,23 @@ class ArticleSerializer(ArticlePublicUrlMixin, serializers.HyperlinkedModelSeria
             seen.add(key)
         return bylines
 
+    extra_labels = {"bylines": "署名"}
+
+    def changes(self, instance, validated_data) -> list[str]:
+        """The fields this write really changes (a no-op PATCH does not mark the article edited)."""
+        names = []
+        for name, value in validated_data.items():
+            if name == "bylines":
+                current = [(b.person_id, b.role) for b in instance.bylines.all()]
+                if current != [(entry["person"].pk, entry.get("role", "")) for entry in value]:
+                    names.append(name)
+            elif name == "body":
+                if BlockSerializer(instance.body, many=True).data != value:
+                    names.append(name)
+            elif getattr(instance, name) != value:
+                names.append(name)
+        return names
+
     def create(self, validated_data):
         bylines = validated_data.pop("bylines", None)
         with transaction.atomic():
@@ -335,13 +352,16 @@ class ArticleSerializer(ArticlePublicUrlMixin, serializers.HyperlinkedModelSeria
         return article
 
     def update(self, instance, validated_data):
+        """Save the changes and, if there are any, mark the article edited as the admin does."""
+        self.changed_names = self.changes(instance, validated_data)
         bylines = validated_data.pop("bylines", None)
         with transaction.atomic():
             for name, value in validated_data.items():
                 setattr(instance, name, value)
-            instance.mark_edited(_request(self).user)
+            if self.changed_names:
+                instance.mark_edited(_request(self).user)
             instance.save()
-            if bylines is not None:
+            if bylines is not None and "bylines" in self.changed_names:
                 instance.bylines.all().delete()
                 self._save_bylines(instance, bylines)
         return instance

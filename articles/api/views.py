@@ -18,6 +18,7 @@ from .filters import (
     PhotoFilter,
     StaffArticleFilter,
 )
+from .history import AdminHistoryMixin
 
 EXPANDABLE = {"body": "正文块"}
 
@@ -47,7 +48,7 @@ class ApiViewSet:
     partial_update=extend_schema(summary="部分修改稿件（工作人员），标记为编辑已修改"),
     destroy=extend_schema(summary="删除稿件（工作人员）"),
 )
-class ArticleViewSet(ApiViewSet, viewsets.ModelViewSet):
+class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Articles. Readers see published articles only; staff also see drafts and may filter
     by ``status`` and ``needs_review``."""
 
@@ -132,7 +133,7 @@ class PhotoViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary="部分修改人物（工作人员）"),
     destroy=extend_schema(summary="删除人物（工作人员；仍有署名时 409）"),
 )
-class PersonViewSet(ApiViewSet, viewsets.ModelViewSet):
+class PersonViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Reporters, correspondents, authors and photographers credited in the paper."""
 
     queryset = Person.objects.all()
@@ -151,7 +152,7 @@ class PersonViewSet(ApiViewSet, viewsets.ModelViewSet):
     partial_update=extend_schema(summary="部分修改栏目（工作人员）"),
     destroy=extend_schema(summary="删除栏目（工作人员；其稿件变为无栏目）"),
 )
-class ColumnViewSet(ApiViewSet, viewsets.ModelViewSet):
+class ColumnViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Columns (栏目)."""
 
     queryset = Column.objects.all()
