@@ -10,7 +10,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -77,6 +79,14 @@ class BodyField(forms.CharField):
         return text_to_body(super().to_python(value))
 
 
+class SplitDateTimeWithSeconds(AdminSplitDateTime):
+    """The admin's date + time widget, showing seconds so an unchanged time stays unchanged."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M:%S"
+
+
 class ArticleForm(forms.ModelForm):
     body = BodyField(label="正文", required=False, help_text=BODY_HELP)
 
@@ -101,6 +111,19 @@ class ArticleForm(forms.ModelForm):
             "published_at",
             "needs_review",
         )
+        widgets = {"published_at": SplitDateTimeWithSeconds}
+
+    def clean(self):
+        cleaned = super().clean()
+        page, position = cleaned.get("page"), cleaned.get("position")
+        if page is not None and position is not None:
+            taken = Article.objects.filter(page=page, position=position).exclude(pk=self.instance.pk).first()
+            if taken is not None:
+                self.add_error(
+                    "position",
+                    f"{page.label}已有第 {position} 篇稿件“{taken.title}”，请换一个版内顺序。",
+                )
+        return cleaned
 
     def clean_continued_from(self):
         value = self.cleaned_data.get("continued_from")
@@ -278,9 +301,12 @@ class PageNumberFilter(admin.SimpleListFilter):
         return [(str(n), f"第{n:02d}版") for n in numbers]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(page__number=int(self.value()))  # ValueError -> admin's "?e=1"
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdecimal():
+            raise IncorrectLookupParameters(f"版次必须是数字：{value}")  # the admin's "?e=1" page
+        return queryset.filter(page__number=int(value))
 
 
 # --- articles ---------------------------------------------------------------------------------

@@ -49,7 +49,11 @@ def validate_photo_upload(upload) -> str:
                 fmt = img.format
                 width, height = img.size
                 if fmt in ALLOWED_FORMATS and width * height <= MAX_PIXELS:
-                    img.verify()
+                    img.verify()  # structure and checksums
+            if fmt in ALLOWED_FORMATS and width * height <= MAX_PIXELS:
+                upload.seek(0)
+                with Image.open(upload) as img:
+                    img.load()  # every pixel decodes: a truncated or corrupt file fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(
             "“%(name)s”的像素过多，不像是新闻图片，已拒收。", code="too_many_pixels", params={"name": name}
