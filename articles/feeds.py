@@ -31,13 +31,16 @@ class ArticleItemsMixin:
     """How an article appears as a feed item (all text is escaped by the feed writer)."""
 
     def item_title(self, item: Article) -> str:
-        return item.headline
+        return item.title
 
     def item_description(self, item: Article) -> str:
-        parts = [item.dateline] if item.dateline else []
+        """Kicker and subtitle, then the dateline and the start of the body, as plain text."""
+        heads = " ".join(p for p in (item.kicker, item.subtitle) if p)
         text = "".join(b.get("text", "") for b in item.paragraphs[:2])
-        summary = (" ".join(parts) + " " + text).strip()
-        return summary[:300] + ("…" if len(summary) > 300 else "")
+        lead = f"{item.dateline} {text}".strip() if item.dateline else text
+        if len(lead) > 300:
+            lead = lead[:300] + "…"
+        return f"{heads}\n{lead}" if heads else lead
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
