@@ -547,3 +547,20 @@ def test_columns_with_published_articles(anon, staff, paper):
 def test_unknown_object_is_a_json_404(anon, db):
     error = only_error(anon.get(f"{ARTICLES}999999/"), 404)
     assert error["message"]
+
+
+@pytest.mark.parametrize("resource", ["photos", "pages", "issues", "people", "columns"])
+def test_other_lists_cost_the_same_queries_for_few_or_many(anon, db, resource, django_assert_max_num_queries):
+    def make(n):
+        for _ in range(n):
+            page = PageFactory(issue=IssueFactory())
+            art = ArticleFactory(page=page, column=ColumnFactory(name=f"栏目{page.pk}"))
+            BylineFactory(article=art, person=PersonFactory(name=f"记者{page.pk}"))
+            PhotoCreditFactory(photo=PhotoFactory(page=page), person=PersonFactory(name=f"摄影{page.pk}"))
+
+    make(2)
+    with django_assert_max_num_queries(8) as small:
+        assert len(results(anon.get(f"/api/v1/{resource}/", {"page_size": 100}))) >= 2
+    make(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(results(anon.get(f"/api/v1/{resource}/", {"page_size": 100}))) >= 22
