@@ -62,7 +62,11 @@ def index_rows(article_id):
     """How many index rows an article has (0 once deleted)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT count(*) FROM {search_index.SQLITE_TABLE} WHERE rowid = %s", [article_id])
+            cursor.execute(
+                f"SELECT count(*) FROM {search_index.SQLITE_TABLE} WHERE rowid IN "
+                f"(SELECT sort_key FROM {search_index.SQLITE_KEYS} WHERE article_id = %s)",
+                [article_id],
+            )
         else:
             cursor.execute(
                 f"SELECT count(*) FROM {search_index.PG_TABLE} WHERE article_id = %s", [article_id]
@@ -184,7 +188,7 @@ def _fold(text):
     return "".join("".join(unicodedata.normalize("NFKC", c).lower().split()) for c in text if not c.isspace())
 
 
-ALPHABET = list("工会职马学礼新就业形态劳动者，。·“”（）") + ["PTA", "pta", "2020", "年", " ", "Ａ", "-", "%"]
+ALPHABET = [*list("工会职马学礼新就业形态劳动者，。·“”（）"), "PTA", "pta", "2020", "年", " ", "Ａ", "-", "%"]
 
 
 def _random_text(rng, n):
@@ -287,6 +291,28 @@ class TestRankingAndFilters:
         assert [a.title for a in in_column] == ["工会第7篇", "工会第5篇", "工会第3篇", "工会第1篇"]
         page2 = Paginator(qs, 3).page(2)
         assert [a.title for a in page2] == ["工会第4篇", "工会第3篇", "工会第2篇"]
+
+    def test_ranking_work_is_capped_to_the_newest_matches(self, monkeypatch):
+        monkeypatch.setattr(search_index, "WINDOW", 3)
+        for day in range(1, 6):
+            make(f"正文{day}", body="工会", day=day)
+        make("最旧的标题命中工会", day=10).page.issue.__class__.objects.filter(
+            date=datetime.date(2020, 10, 10)
+        ).update(date=datetime.date(2019, 1, 1))
+        reindex_articles(Article.objects.values_list("pk", flat=True))
+        # Five body hits and one (oldest) title hit: only the newest three are searched.
+        assert titles("工会") == ["正文5", "正文4", "正文3"]
+        monkeypatch.setattr(search_index, "WINDOW", 100)
+        assert titles("工会")[0] == "最旧的标题命中工会"
+
+    def test_a_corrected_issue_date_reorders_results(self):
+        make("甲稿工会", day=1)
+        make("乙稿工会", day=2)
+        assert titles("工会") == ["乙稿工会", "甲稿工会"]
+        issue = Issue.objects.get(date=datetime.date(2020, 10, 1))
+        issue.date = datetime.date(2020, 10, 3)
+        issue.save()
+        assert titles("工会") == ["甲稿工会", "乙稿工会"]
 
     def test_article_filter_combines_q_with_column_dates_and_person(self):
         col = factories.ColumnFactory(name="工会博览")
@@ -490,7 +516,7 @@ class TestRebuildCommand:
 
     def test_rebuild_index_drops_rows_of_articles_deleted_behind_its_back(self, article):
         gone = article.pk + 1000
-        search_index.write({gone: (["孤儿稿件"], [])}, stale_ids=[])  # as if deleted with raw SQL
+        search_index.write({gone: (None, ["孤儿稿件"], [])}, stale_ids=[])  # as if deleted with raw SQL
         assert index_rows(gone) == 1
         assert rebuild_index() == 1
         assert index_rows(gone) == 0

@@ -1,18 +1,17 @@
 """The search index: an FTS5 table on SQLite, a tsvector table with GIN indexes on PostgreSQL.
 
 Not a Django model: the tables are written and read with SQL by articles.search.index.
-Existing articles are indexed here, so an upgraded database can be searched at once.
+Migration 0003 (re)creates the tables in their current layout and indexes existing articles.
 """
 
 from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    from articles.search import index, rebuild_index
+    # The tables' layout changed in 0003, which drops, recreates and fills them.
+    from articles.search import index
 
     index.create_tables(schema_editor)
-    if index.supported(schema_editor.connection):
-        rebuild_index(apps=apps)
 
 
 def drop_index(apps, schema_editor):

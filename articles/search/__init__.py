@@ -82,29 +82,28 @@ def parse_query(q: str) -> list[str]:
 def search_articles(queryset: QuerySet, q: str) -> QuerySet:
     """``queryset`` narrowed to articles containing every term of ``q``, best first.
 
-    Each term is one ``id IN (index match)`` condition, so the result composes with any
+    The matches are one ``id IN (index match)`` condition, so the result composes with any
     further ``filter()``, with ``published()``, ``count()`` and slicing. The order is: how
     many terms hit the kicker/title/subtitle (more first), then newest issue, page and
-    position.
+    position. Ranking work is capped: at most ``index.WINDOW`` (2,000) matches, the
+    newest, are considered — a term found in more articles yields the newest 2,000.
     """
     terms = parse_query(q)
     if not index.supported():
         return _scan(queryset, terms)
-    head_hits = []
-    for term in terms:
-        queryset = queryset.filter(pk__in=RawSQL(*index.match_sql(term)))
-        head_hits.append(
-            Case(
-                When(pk__in=RawSQL(*index.match_sql(term, head_only=True)), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+    queryset = queryset.filter(pk__in=RawSQL(*index.window_sql(terms)))
+    head_hits = [
+        Case(
+            When(pk__in=RawSQL(*index.window_sql(terms, head_term=term)), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
+        for term in terms
+    ]
     rank = functools.reduce(operator.add, head_hits)
-    queryset = queryset.annotate(search_head_hits=rank).order_by(
+    return queryset.annotate(search_head_hits=rank).order_by(
         "-search_head_hits", "-page__issue__date", "page__number", "position", "pk"
     )
-    return queryset
 
 
 def _scan(queryset: QuerySet, terms: list[str]) -> QuerySet:
@@ -123,8 +122,10 @@ def _scan(queryset: QuerySet, terms: list[str]) -> QuerySet:
 # --- keeping the index up to date -------------------------------------------------------------
 
 
-def article_blocks(article_ids: Iterable[int], apps=global_apps) -> dict[int, tuple[list[str], list[str]]]:
-    """The indexed text of each existing article: (head blocks, body blocks).
+def article_blocks(
+    article_ids: Iterable[int], apps=global_apps
+) -> dict[int, tuple[object, list[str], list[str]]]:
+    """The indexed text of each existing article: (issue date, head blocks, body blocks).
 
     Head: kicker, title, subtitle. Body: body blocks, editor's note, reading tip, the
     titles and captions of the article's photos, byline and photo-credit names. ``apps``
@@ -156,11 +157,11 @@ def article_blocks(article_ids: Iterable[int], apps=global_apps) -> dict[int, tu
         extra[article_id].append(name)
     docs = {}
     rows = Article.objects.filter(pk__in=ids).values_list(
-        "pk", "kicker", "title", "subtitle", "body", "editor_note", "reading_tip"
+        "pk", "page__issue__date", "kicker", "title", "subtitle", "body", "editor_note", "reading_tip"
     )
-    for pk, kicker, title, subtitle, body, editor_note, reading_tip in rows:
+    for pk, date, kicker, title, subtitle, body, editor_note, reading_tip in rows:
         blocks = [b.get("text", "") for b in body or [] if isinstance(b, dict)]
-        docs[pk] = ([kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra[pk]])
+        docs[pk] = (date, [kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra[pk]])
     return docs
 
 

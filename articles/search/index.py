@@ -1,20 +1,29 @@
 """The search index tables and the SQL that reads and writes them.
 
 SQLite: the FTS5 table ``articles_search`` (tokenizer ``unicode61 remove_diacritics 0``),
-one row per article with rowid = article id and two columns, ``head`` (kicker, title,
+one row per article with rowid = ``sort_key`` (issue date in the high bits, article id in
+the low 32 bits, so rowid order is newest-issue order and the article id is read from the
+index alone) and two columns, ``head`` (kicker, title,
 subtitle) and ``body`` (body blocks, editor's note, reading tip, photo titles and
 captions, byline and photo-credit names). Each column holds the article's pair tokens
 separated by spaces (see :mod:`articles.search.text`), with a one-character token
-between blocks so that no phrase spans two blocks.
+between blocks so that no phrase spans two blocks. ``articles_searchkey`` maps article
+id -> rowid so an article whose issue date changed can be found and replaced.
 
 PostgreSQL: the table ``articles_searchdoc`` with ``simple``-style tsvectors written
 directly as literals (no parser, no locale): ``doc`` (head pairs weighted A, body pairs
-weighted B) and ``head`` (head pairs only, on the first row), each with a GIN index. A
+weighted B) and ``head`` (head pairs only, on the first row), each with a GIN index, and
+``sort_key`` with a b-tree index. A
 tsvector keeps at most 256 positions per lexeme and positions up to 16383, so a very
 long article is stored as several overlapping rows (``part`` 0, 1, …); every search
 term is matched per article, so this changes nothing for the reader.
 
-Both tables are created by migration 0002. Other database vendors have no index and
+Ranking work is capped: a query reads at most ``WINDOW`` matches, newest issue first, from
+the index alone (FTS5 walks its doclist backwards by rowid; PostgreSQL picks GIN or the
+``sort_key`` index), so a term found in 180,000 articles costs as little as a rare one.
+When more articles match, the newest ``WINDOW`` of them are the results.
+
+The tables are created by migrations 0002/0003. Other database vendors have no index and
 fall back to a slow scan.
 """
 
@@ -23,30 +32,46 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
 
 from .text import block_tokens, fold, pairs, token
 
 SQLITE_TABLE = "articles_search"
+SQLITE_KEYS = "articles_searchkey"
 PG_TABLE = "articles_searchdoc"
 BOUNDARY = chr(0x10FFFD)  # a one-character token: never equal to a pair token
 MAX_TERM_CHARS = 50  # the longest searchable term; long PostgreSQL documents overlap by this
 PG_MAX_POS = 16383
 PG_MAX_POSITIONS_PER_LEXEME = 256
+WINDOW = getattr(settings, "NEWSROOM_SEARCH_WINDOW", 2000)
+_ID_BITS = 32
+_ID_MASK = (1 << _ID_BITS) - 1
+_EPOCH = 1_000_000  # days added so that every date has a positive key
+
+
+def sort_key(article_id: int, issue_date) -> int:
+    """Newest issue first when sorted descending; the article id is ``key & 0xFFFFFFFF``."""
+    day = issue_date.toordinal() if issue_date else 0
+    return ((day + _EPOCH) << _ID_BITS) | (article_id & _ID_MASK)
+
 
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
     "head, body, tokenize = 'unicode61 remove_diacritics 0')",
+    f"CREATE TABLE IF NOT EXISTS {SQLITE_KEYS} (article_id INTEGER PRIMARY KEY, sort_key INTEGER NOT NULL)",
 ]
-SQLITE_DROP = [f"DROP TABLE IF EXISTS {SQLITE_TABLE}"]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {SQLITE_TABLE}", f"DROP TABLE IF EXISTS {SQLITE_KEYS}"]
 PG_CREATE = [
     f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
     " article_id bigint NOT NULL,"
     " part smallint NOT NULL DEFAULT 0,"
+    " sort_key bigint NOT NULL,"
     " head tsvector,"
     " doc tsvector NOT NULL,"
     " PRIMARY KEY (article_id, part))",
     f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_doc_gin ON {PG_TABLE} USING gin (doc)",
+    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_sort_key ON {PG_TABLE} (sort_key)",
     f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_head_gin ON {PG_TABLE} USING gin (head) WHERE head IS NOT NULL",
 ]
 PG_DROP = [f"DROP TABLE IF EXISTS {PG_TABLE}"]
@@ -79,47 +104,75 @@ def term_pairs(term: str) -> list[str]:
     return pairs(fold(term))
 
 
-def match_sql(term: str, *, head_only: bool = False) -> tuple[str, list]:
-    """SQL selecting the ids of articles whose indexed text contains ``term``."""
-    term_p = term_pairs(term)
+def window_sql(terms: list[str], *, head_term: str | None = None) -> tuple[str, list]:
+    """SQL selecting the ids of the newest ``WINDOW`` articles containing every term.
+
+    With ``head_term``: those of them whose head (kicker, title, subtitle) contains it.
+    """
     if vendor() == "sqlite":
-        phrase = '"' + " ".join(token(p) for p in term_p) + '"'
-        if head_only:
-            phrase = f"head : {phrase}"
-        return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [phrase]
-    query = " <-> ".join(_pg_quote(p) for p in term_p)
-    column = "head" if head_only else "doc"
-    return f"SELECT article_id FROM {PG_TABLE} WHERE {column} @@ %s::tsquery", [query]
+        expr = " AND ".join(_fts_phrase(t) for t in terms)
+        if head_term is not None:
+            expr = f"(head : {_fts_phrase(head_term)}) AND {expr}"
+        sql = (
+            f"SELECT rowid & {_ID_MASK} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {int(WINDOW)}"
+        )
+        return sql, [expr]
+    query = " & ".join(f"({_pg_phrase(t)})" for t in terms)
+    where, params = "doc @@ %s::tsquery", [query]
+    if head_term is not None:
+        where, params = f"head @@ %s::tsquery AND {where}", [_pg_phrase(head_term), query]
+    sql = f"SELECT article_id FROM {PG_TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT {int(WINDOW)}"
+    return sql, params
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + " ".join(token(p) for p in term_pairs(term)) + '"'
+
+
+def _pg_phrase(term: str) -> str:
+    return " <-> ".join(_pg_quote(p) for p in term_pairs(term))
 
 
 # --- writing -----------------------------------------------------------------------------
 
 
-def write(docs: dict[int, tuple[list[str], list[str]]], stale_ids: Iterable[int]) -> None:
-    """Replace the index rows of ``docs`` (id -> (head blocks, body blocks)); drop ``stale_ids``."""
+def write(docs: dict[int, tuple[object, list[str], list[str]]], stale_ids: Iterable[int]) -> None:
+    """Replace the index rows of ``docs`` (id -> (issue date, head, body blocks)); drop ``stale_ids``."""
     ids = list(docs) + [i for i in stale_ids if i not in docs]
     if not ids:
         return
     with connection.cursor() as cursor:
         if vendor() == "sqlite":
             for chunk in _chunks(ids, 500):
+                marks = ",".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk
+                    f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN "
+                    f"(SELECT sort_key FROM {SQLITE_KEYS} WHERE article_id IN ({marks}))",
+                    chunk,
                 )
-            rows = [(pk, _sqlite_text(head), _sqlite_text(body)) for pk, (head, body) in docs.items()]
+                cursor.execute(f"DELETE FROM {SQLITE_KEYS} WHERE article_id IN ({marks})", chunk)
+            keys = {pk: sort_key(pk, date) for pk, (date, _, _) in docs.items()}
+            rows = [
+                (keys[pk], _sqlite_text(head), _sqlite_text(body)) for pk, (_, head, body) in docs.items()
+            ]
             if rows:
                 cursor.executemany(
                     f"INSERT INTO {SQLITE_TABLE} (rowid, head, body) VALUES (%s, %s, %s)", rows
                 )
+                cursor.executemany(
+                    f"INSERT INTO {SQLITE_KEYS} (article_id, sort_key) VALUES (%s, %s)", list(keys.items())
+                )
         elif vendor() == "postgresql":
             cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [ids])
             rows = []
-            for pk, (head, body) in docs.items():
-                rows.extend((pk, part, h, d) for part, (h, d) in enumerate(_pg_docs(head, body)))
+            for pk, (date, head, body) in docs.items():
+                key = sort_key(pk, date)
+                rows.extend((pk, part, key, h, d) for part, (h, d) in enumerate(_pg_docs(head, body)))
             if rows:
                 cursor.executemany(
-                    f"INSERT INTO {PG_TABLE} (article_id, part, head, doc) "
-                    "VALUES (%s, %s, %s::tsvector, %s::tsvector)",
+                    f"INSERT INTO {PG_TABLE} (article_id, part, sort_key, head, doc) "
+                    "VALUES (%s, %s, %s, %s::tsvector, %s::tsvector)",
                     rows,
                 )
 
@@ -128,6 +181,7 @@ def clear() -> None:
     with connection.cursor() as cursor:
         if vendor() == "sqlite":
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
+            cursor.execute(f"DELETE FROM {SQLITE_KEYS}")
         elif vendor() == "postgresql":
             cursor.execute(f"TRUNCATE {PG_TABLE}")
 
@@ -136,7 +190,7 @@ def indexed_count() -> int:
     """How many articles have index rows."""
     with connection.cursor() as cursor:
         if vendor() == "sqlite":
-            cursor.execute(f"SELECT count(*) FROM {SQLITE_TABLE}")
+            cursor.execute(f"SELECT count(*) FROM {SQLITE_KEYS}")
         elif vendor() == "postgresql":
             cursor.execute(f"SELECT count(DISTINCT article_id) FROM {PG_TABLE}")
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, Byline, Person, Photo, PhotoCredit
+from articles.models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit
 
 from . import index, reindex_articles
 
@@ -73,3 +73,26 @@ def person_renamed(sender, instance, created, **kwargs):
         )
     )
     reindex_articles(ids)
+
+
+@receiver(pre_save, sender=Issue, dispatch_uid="search_issue_redating")
+def remember_date(sender, instance, **kwargs):
+    instance._search_old_date = _previous(sender, instance, "date")
+
+
+@receiver(post_save, sender=Issue, dispatch_uid="search_issue_redated")
+def issue_redated(sender, instance, created, **kwargs):
+    """Results are ordered by issue date, which the index keeps: follow a corrected date."""
+    if not created and getattr(instance, "_search_old_date", None) != instance.date:
+        reindex_articles(Article.objects.filter(page__issue=instance).values_list("pk", flat=True))
+
+
+@receiver(pre_save, sender=Page, dispatch_uid="search_page_moving")
+def remember_issue(sender, instance, **kwargs):
+    instance._search_old_issue_id = _previous(sender, instance, "issue_id")
+
+
+@receiver(post_save, sender=Page, dispatch_uid="search_page_moved")
+def page_moved(sender, instance, created, **kwargs):
+    if not created and getattr(instance, "_search_old_issue_id", None) != instance.issue_id:
+        reindex_articles(Article.objects.filter(page=instance).values_list("pk", flat=True))
