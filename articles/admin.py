@@ -473,7 +473,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in queryset.select_for_update().exclude(status=Article.Status.PUBLISHED):
+            for article in (
+                queryset.select_related(None).select_for_update().exclude(status=Article.Status.PUBLISHED)
+            ):
                 article.publish()
                 self._edited(request, article, "发布了稿件。")
                 done += 1
@@ -487,7 +489,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def unpublish_selected(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in queryset.select_for_update().filter(status=Article.Status.PUBLISHED):
+            for article in (
+                queryset.select_related(None).select_for_update().filter(status=Article.Status.PUBLISHED)
+            ):
                 article.status = Article.Status.DRAFT
                 self._edited(request, article, "撤回了稿件（改为草稿）。")
                 done += 1
@@ -501,7 +505,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def mark_reviewed(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in queryset.select_for_update().filter(needs_review=True):
+            for article in queryset.select_related(None).select_for_update().filter(needs_review=True):
                 article.needs_review = False
                 self._edited(request, article, "标记为已审核。")
                 done += 1
