@@ -27,6 +27,12 @@ class SearchQueryFilter(django_filters.CharFilter):
     field_class = SearchQueryField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: 3.5 or 1e9 is an error (“输入整数。”), not silently rounded."""
+
+    field_class = forms.IntegerField
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = SearchQueryFilter(method="filter_q", label="关键词")
     date = django_filters.DateFilter(field_name="page__issue__date", label="出版日期")
@@ -36,9 +42,9 @@ class ArticleFilter(django_filters.FilterSet):
     date_before = django_filters.DateFilter(
         field_name="page__issue__date", lookup_expr="lte", label="截止日期"
     )
-    page = django_filters.NumberFilter(field_name="page__number", label="版次")
+    page = IntegerFilter(field_name="page__number", label="版次")
     column = django_filters.CharFilter(method="filter_column", label="栏目")
-    person = django_filters.NumberFilter(field_name="bylines__person", label="人物", distinct=True)
+    person = IntegerFilter(field_name="bylines__person", label="人物", distinct=True)
     role = django_filters.ChoiceFilter(
         field_name="bylines__role", choices=Role.choices, label="署名身份", distinct=True
     )

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail
 
-from ..filters import ArticleFilter
+from ..filters import ArticleFilter, IntegerFilter
 from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role
 from .errors import ParameterError, ParameterNotAllowed
 from .queries import is_staff, visible_articles
@@ -118,12 +118,12 @@ class PhotoFilter(django_filters.FilterSet):
     date = date_filter("page__issue__date")
     date_after = date_filter("page__issue__date", "gte")
     date_before = date_filter("page__issue__date", "lte")
-    page = django_filters.NumberFilter(field_name="page__number", label="版次")
-    person = django_filters.NumberFilter(field_name="credits__person", label="署名人物 ID", distinct=True)
+    page = IntegerFilter(field_name="page__number", label="版次")
+    person = IntegerFilter(field_name="credits__person", label="署名人物 ID", distinct=True)
     role = django_filters.ChoiceFilter(
         field_name="credits__role", choices=Role.choices, label="署名身份", distinct=True
     )
-    article = django_filters.NumberFilter(field_name="article", label="所属稿件 ID")
+    article = IntegerFilter(field_name="article", label="所属稿件 ID")
 
     class Meta:
         model = Photo
@@ -156,9 +156,9 @@ class PageFilter(django_filters.FilterSet):
     date = date_filter("issue__date")
     date_after = date_filter("issue__date", "gte")
     date_before = date_filter("issue__date", "lte")
-    number = django_filters.NumberFilter(field_name="number", label="版次")
+    number = IntegerFilter(field_name="number", label="版次")
     name = django_filters.CharFilter(field_name="name", label="版名")
-    issue = django_filters.NumberFilter(field_name="issue", label="期 ID")
+    issue = IntegerFilter(field_name="issue", label="期 ID")
 
     class Meta:
         model = Page
@@ -169,7 +169,7 @@ class IssueFilter(django_filters.FilterSet):
     date = date_filter("date")
     date_after = date_filter("date", "gte")
     date_before = date_filter("date", "lte")
-    number = django_filters.NumberFilter(field_name="number", label="期号")
+    number = IntegerFilter(field_name="number", label="期号")
 
     class Meta:
         model = Issue
