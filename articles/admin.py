@@ -366,6 +366,10 @@ class ArticleAdmin(admin.ModelAdmin):
         css = {"all": ("admin_extra/workspace.css",)}
         js = ("admin_extra/workspace.js",)
 
+    def view_on_site(self, article):
+        """“在站点上查看” only where readers can see the article (a draft would be a 404)."""
+        return article.get_absolute_url() if article.is_published else None
+
     # list columns
 
     @admin.display(description="出版日期", ordering="page__issue__date")
@@ -706,6 +710,17 @@ class PageAdmin(admin.ModelAdmin):
     @admin.display(description="图片数", ordering="n_photos")
     def photo_count(self, page):
         return page.n_photos
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # A photo changed here is a change to the article it illustrates (before or after).
+        touched = set()
+        for photo_form in formset.forms:
+            if photo_form.has_changed() and isinstance(photo_form.instance, Photo):
+                touched |= {photo_form.instance.article_id, photo_form.initial.get("article")}
+        for article in Article.objects.filter(pk__in=touched - {None}):
+            article.mark_edited(request.user)
+            article.save(update_fields=["edited", "edited_at", "edited_by", "updated_at"])
 
     def _source(self, page):
         return PageSource.objects.filter(page_id=page.pk).first() if page and page.pk else None

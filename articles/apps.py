@@ -9,5 +9,5 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Each module connects its own signal handlers.
         from . import roles  # noqa: F401  the 编辑 group
-        from .search import signals  # noqa: F401  keeps the search index in step
         from .cache import bump_content_version  # noqa: F401  reader page cache: connects its handlers
+        from .search import signals  # noqa: F401  keeps the search index in step

@@ -383,7 +383,14 @@ def test_article_form_groups_everything_an_editor_fixes(editor_client, draft):
         "该《意见》具有强化党的领导、突出职工特点等特点。"
     )
     assert "空一行分段" in html
-    assert "在站点上查看" in html and "拆分稿件" in html
+    assert "拆分稿件" in html
+    assert "在站点上查看" not in html  # a draft is not on the site yet
+
+
+def test_published_article_form_links_to_the_public_page(editor_client, article):
+    html = editor_client.get(change_url(article)).content.decode()
+    assert "在站点上查看" in html
+    assert f'href="{article.get_absolute_url()}" class="viewsitelink"' in html
 
 
 def test_editor_fixes_headline_and_body_and_it_is_marked_edited(editor_client, editor, draft):
@@ -667,6 +674,21 @@ def test_page_shows_articles_and_photos_in_page_order_and_the_source_read_only(e
     assert html.index('value="图一"') < html.index('value="图二"')
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)</script>" not in html
     assert 'name="source_text"' not in html  # read-only, not a form field
+
+
+def test_moving_a_photo_to_an_article_on_the_page_form_marks_that_article_edited(
+    editor_client, editor, draft
+):
+    photo = PhotoFactory(page=draft.page, position=1, title="独立图片")
+    data = form_data(editor_client.get(change_url(draft.page)), form_id="page_form")
+    data["photos-0-article"] = str(draft.pk)
+    data["photos-0-caption"] = "改过的图片说明"
+    response = editor_client.post(change_url(draft.page), data)
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.article == draft and photo.caption == "改过的图片说明"
+    draft.refresh_from_db()
+    assert draft.edited and draft.edited_by == editor
 
 
 def test_people_list_counts_articles_and_photos(editor_client, draft):
