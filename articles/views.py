@@ -229,9 +229,7 @@ def _part_link(request, other: Article | None) -> Article | None:
 def article(request, year, month, day, number, position):
     date = date_or_404(year, month, day)
     obj = get_object_or_404(
-        visible_articles(request).select_related(
-            "page__issue", "column", "continued_from__page__issue", "continued_in__page__issue"
-        ),
+        visible_articles(request).select_related("page__issue", "column", "continued_from__page__issue"),
         page__issue__date=date,
         page__number=number,
         position=position,
@@ -245,10 +243,13 @@ def article(request, year, month, day, number, position):
     )
     positions = [s["position"] for s in siblings]
     here = positions.index(obj.position)
-    try:
-        continued_in = obj.continued_in
-    except Article.DoesNotExist:
-        continued_in = None
+    # The continuation is in the same issue; saying so lets the database start from the
+    # issue's pages (SQLite's statistics make the all-NULL continued_from index look useless).
+    continued_in = (
+        Article.objects.select_related("page__issue")
+        .filter(continued_from=obj, page__issue_id=obj.page.issue_id)
+        .first()
+    )
     canonical = absolute(request, obj.get_absolute_url())
     return render(
         request,

@@ -230,7 +230,7 @@ QUERIES = {
     "home": 7,
     "issue": 8,
     "page": 6,
-    "article": 5,
+    "article": 6,
     "columns": 1,
     "column": 4,
     "person": 5,
