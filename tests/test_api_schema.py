@@ -252,6 +252,9 @@ def test_the_schema_documents_filters_paging_and_staff_parameters(contract):
     assert "仅工作人员" in parameters["status"]["description"]
     assert "仅工作人员" in parameters["needs_review"]["description"]
     assert parameters["expand"]["schema"]["enum"] == ["body"]
+    # Reading needs no login; writing does.
+    assert {} in operation["security"]
+    assert {} not in contract.document["paths"]["/api/v1/articles/{id}/"]["patch"]["security"]
     patch = contract.document["paths"]["/api/v1/articles/{id}/"]["patch"]
     assert patch["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "PatchedArticleRequest"
@@ -329,3 +332,23 @@ def test_the_live_server_answers_as_the_schema_says(live_server):
         status, headers, body = get(asset)
         assert status == 200, asset
         assert body
+
+
+@pytest.mark.browser
+def test_the_docs_page_renders_offline_in_a_browser(live_server, browser_page):
+    """Swagger UI comes up from our static files alone: every request outside the test server is refused."""
+    build_paper()
+    outside = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    browser_page.route("**/*", guard)
+    browser_page.goto(live_server.url + "/api/docs/")
+    browser_page.locator(".opblock-summary-path", has_text="/api/v1/articles/").first.wait_for()
+    assert browser_page.locator(".info .title").inner_text().startswith("newsroom API")
+    assert outside == []
