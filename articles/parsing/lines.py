@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .model import Credit
 from .text import OPEN_END, ends_sentence, key, strip_markdown
 
 ROLES = ("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")
 _ROLE_RE = "|".join(ROLES)
+_ANY_ROLE = re.compile(_ROLE_RE)
 NAME = r"[\u4e00-\u9fff·]{2,4}"
 NAMES = rf"{NAME}(?:[ \u3000、，,]+{NAME})*"
 
@@ -87,17 +87,42 @@ PLAIN_COLUMNS = {
 }
 
 
-@dataclass
 class Line:
-    """One non-blank line of the page."""
+    """One non-blank line of the page.
 
-    index: int
-    text: str  # stripped, markdown removed, original characters
-    key: str  # NFKC, no spaces: for matching only
-    gap: int  # blank lines before it
-    heading: int = 0  # markdown heading level
-    kind: str = "text"
-    data: dict = field(default_factory=dict)
+    ``text`` is stripped, markdown removed, original characters; ``key`` (NFKC, no spaces,
+    for matching only) is computed on first use: long body lines never need it.
+    """
+
+    __slots__ = ("index", "text", "_key", "gap", "heading", "kind", "data")
+
+    def __init__(
+        self,
+        index: int,
+        text: str,
+        key_: str | None = None,
+        gap: int = 0,
+        heading: int = 0,
+        kind: str = "text",
+        data: dict | None = None,
+    ) -> None:
+        self.index = index
+        self.text = text
+        self._key = key_
+        self.gap = gap  # blank lines before it
+        self.heading = heading  # markdown heading level
+        self.kind = kind
+        self.data = {} if data is None else data
+
+    @property
+    def key(self) -> str:
+        k = self._key
+        if k is None:
+            k = self._key = key(self.text)
+        return k
+
+    def __repr__(self) -> str:
+        return f"Line({self.index}, {self.kind}, {self.text[:20]!r})"
 
 
 def split_lines(text: str) -> list[Line]:
@@ -105,34 +130,40 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     gap = 0
     for i, raw in enumerate(text.split("\n")):
-        if not raw or raw.isspace():
-            gap += 1
-            continue
-        clean, level = strip_markdown(raw)
+        clean = raw.strip()
         if not clean:
             gap += 1
             continue
-        line = Line(i, clean, key(clean), gap, level)
+        level = 0
+        if clean[0] == "#" or "**" in clean or "__" in clean:
+            clean, level = strip_markdown(clean)
+            if not clean:
+                gap += 1
+                continue
+        line = Line(i, clean, None, gap, level)
         classify(line)
         out.append(line)
         gap = 0
     return out
 
 
+_ROLE_SPLIT = re.compile(rf"((?:本报)?(?:{_ROLE_RE}))")
+_ROLE_ONLY = re.compile(rf"(?:本报)?({_ROLE_RE})")
+_NAME_SEP = re.compile(r"[ \u3000、，,]+")
+
+
 def parse_names(text: str, role: str = "") -> list[Credit]:
     """Credits from a byline fragment; a role word applies to the names after it."""
     credits: list[Credit] = []
-    pos = 0
-    parts = re.split(rf"((?:本报)?(?:{_ROLE_RE}))", text)
-    for part in parts:
-        m = re.fullmatch(rf"(?:本报)?({_ROLE_RE})", part.strip())
+    for part in _ROLE_SPLIT.split(text):
+        part = part.strip()
+        m = _ROLE_ONLY.fullmatch(part)
         if m:
             role = m.group(1)
             continue
-        for name in re.split(r"[ \u3000、，,]+", part.strip()):
+        for name in _NAME_SEP.split(part):
             if name:
                 credits.append(Credit(name=name, role=role))
-        pos += 1
     return credits
 
 
@@ -148,13 +179,43 @@ def is_short(line: Line) -> bool:
     return not ends_sentence(k)
 
 
+LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
+
+
 def classify(line: Line) -> None:
     """Set ``line.kind`` (and ``line.data``) from the line's own text."""
-    t, k = line.text, line.key
+    t = line.text
+    if len(t) - t.count(" ") - t.count("\u3000") - t.count("\t") > LONG:
+        _long_kind(line, t)
+        return
+    k = line.key
     for check in (_marker_kind, _credit_kind, _person_kind, _dateline_kind):
         if check(line, t, k):
             return
     line.kind = "short" if is_short(line) else "text"
+
+
+_LONG_MARKS = frozenset("【编来稿转")  # first characters of an editor's note or source line
+
+
+def _long_kind(line: Line, t: str) -> None:
+    """``classify`` for a long line: only markers that open a line (editor's note, source)
+    and what is read from the line's own text (credit, dateline) apply; never short."""
+    c0 = t[0]
+    if c0 in _LONG_MARKS or c0 >= "\uf900":  # (compatibility forms may normalise to one)
+        head = key(t[:16])
+        if head.startswith(("【编者按】", "编者按:")):
+            line.kind = "editor_note"
+            line.data["text"] = NOTE_RE.sub("", t, count=1).strip()
+            return
+        if head.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(head):
+            line.kind = "source"
+            return
+    if "摄" in t[-4:] and _credit_kind(line, t, ""):
+        return
+    if c0 in "本新中" and _dateline_kind(line, t, ""):
+        return
+    line.kind = "text"
 
 
 def _marker_kind(line: Line, t: str, k: str) -> bool:
@@ -209,7 +270,7 @@ def _person_kind(line: Line, t: str, k: str) -> bool:
     """A byline line (``本报记者 钱培坚``) or a signed column's author with position."""
     if len(t) > 60:
         return False
-    if any(r in t for r in ROLES) and BYLINE_LINE_RE.match(t):
+    if _ANY_ROLE.search(t) and BYLINE_LINE_RE.match(t):
         line.kind = "byline"
         line.data["credits"] = parse_names(t)
         return True

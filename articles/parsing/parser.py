@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .lines import JUMP_RE, TAIL_BYLINE_RE, Line, parse_names, split_lines
 from .model import Block, Credit, ParsedArticle, ParsedPage
 from .photos import find_photos
 from .text import close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
-from .words import break_score, crossing_word, tail_is_word, word_freq
+from .words import break_scores, crossing_word, tail_is_word, word_freq
 
 OPENINGS = {"dateline", "byline", "author", "tip", "region", "editor_note"}
 DANGLING = set("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
@@ -18,12 +19,19 @@ WORD_JOIN = 2.0
 CURRENT_BONUS = 0.4
 DUPLICATE_MIN = 14  # clauses this long seen twice on a page are flagged
 COMMON_WORD = 500  # a join across articles needs a word at least this frequent in the list
+# the clauses of a paragraph (text between clause punctuation, without surrounding spaces)
+# long enough to check for repeats; \x00 separates paragraphs
+_CLAUSE_SEP = "，,；;。！？!?：:\x00"
+_LONG_CLAUSE = re.compile(
+    rf"[^{_CLAUSE_SEP}\s][^{_CLAUSE_SEP}]{{{DUPLICATE_MIN - 2},}}[^{_CLAUSE_SEP}\s]"
+)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: two articles may hold equal text
 class _Art:
     art: ParsedArticle = field(default_factory=ParsedArticle)
     headed: bool = False
+    pos: int = 0  # place on the page (order of ``_Assembler.arts``)
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -32,9 +40,14 @@ class _Art:
     def open_block(self) -> Block | None:
         """The last paragraph if it ends mid-sentence."""
         blocks = self.art.blocks
-        if blocks and blocks[-1].type == "paragraph" and not ends_sentence(blocks[-1].text):
-            return blocks[-1]
+        if blocks:
+            last = blocks[-1]
+            if last.type == "paragraph" and not ends_sentence(last.text):
+                return last
         return None
+
+
+_SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
 
 
 def looks_unfinished(text: str) -> bool:
@@ -48,9 +61,9 @@ def looks_unfinished(text: str) -> bool:
         return False
     if len(k) >= 2 and k[-2].isdigit():
         return False
-    if re.search(r"\S[ \u3000]+\S", text):  # parts set apart by spaces: a headline
+    if _SPACED_PARTS.search(text):  # parts set apart by spaces: a headline
         return False
-    has_comma = any(c in k for c in ",，、")
+    has_comma = "," in k or "，" in k or "、" in k
     return (has_comma or len(k) > SUBHEAD_MAX) and len(k) > 12 and not tail_is_word(k)
 
 
@@ -83,7 +96,12 @@ class _Assembler:
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.arts: list[_Art] = []
-        self.current: _Art | None = None
+        self._current: _Art | None = None
+        # Articles whose last paragraph is open, with their page position.  A block is only
+        # ever added to or extended on the current article, so an article's open state can
+        # change only while it is current: ``open_arts`` rechecks just those.
+        self._open: dict[_Art, int] = {}
+        self._dirty: list[_Art] = []
         self.pending: list[_Art] = []  # started without a headline, waiting for one
         self.column: str | None = None
         self.note: str = ""
@@ -91,9 +109,40 @@ class _Assembler:
         self.page_warnings: list[str] = []
         self.fresh = False  # the next text starts a new paragraph (after a jump line)
 
+    @property
+    def current(self) -> _Art | None:
+        return self._current
+
+    @current.setter
+    def current(self, a: _Art | None) -> None:
+        if self._current is not None:
+            self._dirty.append(self._current)
+        self._current = a
+
+    def touched(self, a: _Art) -> None:
+        """Note a change to the blocks of an article that may not be current."""
+        self._dirty.append(a)
+
+    def open_arts(self) -> list[_Art]:
+        """The articles whose last paragraph ends mid-sentence, in page order."""
+        dirty, known = self._dirty, self._open
+        if self._current is not None:
+            dirty.append(self._current)
+        for a in dirty:
+            blocks = a.art.blocks
+            last = blocks[-1] if blocks else None
+            if last is not None and last.type == "paragraph" and not ends_sentence(last.text):
+                known[a] = a.pos
+            else:
+                known.pop(a, None)
+        dirty.clear()
+        if len(known) < 2:
+            return list(known)
+        return sorted(known, key=known.__getitem__)
+
     # -- articles -------------------------------------------------------------------------
     def new_article(self, headless: bool) -> _Art:
-        a = _Art()
+        a = _Art(pos=len(self.arts))
         a.art.column = self.column
         self.column = None
         if self.note:
@@ -156,19 +205,19 @@ class _Assembler:
 
     def continuation_of(self, text: str) -> _Art | None:
         """The article whose open last paragraph this text continues, if any."""
-        cands = [a for a in self.arts if a.open_block() is not None]
+        current = self.current
+        cands = self.open_arts()
         if not cands:
             return None
-        scored = []
-        for a in cands:
-            end = a.open_block().text  # type: ignore[union-attr]
-            raw = break_score(end, text)
-            scored.append((raw + (CURRENT_BONUS if a is self.current else 0.0), raw, a))
+        ends = [a.art.blocks[-1].text for a in cands]
+        cur_open = current in cands
+        scored = [
+            (raw + CURRENT_BONUS if a is current else raw, raw, a, end)
+            for a, end, raw in zip(cands, ends, break_scores(ends, text))
+        ]
         scored.sort(key=lambda s: -s[0])
-        _, raw, best = scored[0]
-        cur_open = self.current is not None and self.current.open_block() is not None
+        _, raw, best, end = scored[0]
         lower = starts_lower(text)
-        end = best.open_block().text  # type: ignore[union-attr]
         strong = raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD
         if best is self.current or strong or lower or (cur_open and len(scored) > 1):
             if len(scored) > 1 and best is not self.current:
@@ -337,12 +386,12 @@ class _Assembler:
             self.place_text(line.text)
 
 
-def _finish(a: ParsedArticle, seen: dict[str, int]) -> None:
+def _finish(a: ParsedArticle) -> None:
     """Tail byline, warnings for what the parse had to guess."""
     paras = [b for b in a.blocks if b.type == "paragraph"]
     if paras:
         last = paras[-1]
-        m = TAIL_BYLINE_RE.search(last.text)
+        m = TAIL_BYLINE_RE.search(last.text) if last.text.rstrip()[-1:] in ("）", ")") else None
         if m:
             a.bylines.extend(parse_names(m.group("names"), ""))
             last.text = last.text[: m.start()].rstrip()
@@ -354,14 +403,23 @@ def _finish(a: ParsedArticle, seen: dict[str, int]) -> None:
         a.warnings.append(f"结尾不完整：…{paras[-1].text[-8:]}")
     if not paras:
         a.warnings.append("正文为空")
-    for p in paras:
-        for clause in re.split(r"[，,；;。！？!?：:]", p.text):
-            k = clause.strip()
-            if len(k) < DUPLICATE_MIN:
+
+
+def _flag_duplicates(arts: list[ParsedArticle]) -> None:
+    """Warn on the article where a long clause is seen for the second time on the page."""
+    texts = [b.text for a in arts for b in a.blocks if b.type == "paragraph"]
+    counts = Counter(_LONG_CLAUSE.findall("\x00".join(texts)))
+    if not counts or max(counts.values()) < 2:
+        return
+    seen: dict[str, int] = {}
+    for a in arts:
+        for b in a.blocks:
+            if b.type != "paragraph":
                 continue
-            seen[k] = seen.get(k, 0) + 1
-            if seen[k] == 2:
-                a.warnings.append(f"重复句子：{clause[:12]}…")
+            for clause in _LONG_CLAUSE.findall(b.text):
+                seen[clause] = seen.get(clause, 0) + 1
+                if seen[clause] == 2:
+                    a.warnings.append(f"重复句子：{clause[:12]}…")
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -372,11 +430,11 @@ def parse_page(text: str) -> ParsedPage:
     asm = _Assembler(lines)
     asm.run(seq)
     page = ParsedPage(photos=[p for _, p in photos], warnings=asm.page_warnings)
-    seen: dict[str, int] = {}
     for a in asm.arts:
-        _finish(a.art, seen)
+        _finish(a.art)
         if a.art.blocks or a.art.title:
             page.articles.append(a.art)
+    _flag_duplicates([a.art for a in asm.arts])
     return page
 
 

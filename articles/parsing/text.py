@@ -11,6 +11,8 @@ class PageDecodeError(ValueError):
 
 
 _BOMS = (b"\xef\xbb\xbf",)
+# Unicode category Cc (C0 and C1 controls) except newline and tab
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def decode_page(data: bytes) -> str:
@@ -36,7 +38,7 @@ def decode_page(data: bytes) -> str:
     if text is None:
         raise PageDecodeError("undecodable text: neither UTF-8 nor GB18030")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(3, len(text) // 20):
         raise PageDecodeError("binary data (control characters), not a text page")
     if not text.strip():
@@ -51,17 +53,23 @@ def strip_markdown(line: str) -> tuple[str, int]:
     """Remove markdown heading marks and ``**`` from a line; return (text, heading level)."""
     line = line.strip()
     level = 0
-    m = _MD_HEADING.match(line)
-    if m:
-        level = len(m.group(1))
-        line = line[m.end() :]
-    line = line.replace("**", "").replace("__", "")
-    return line.strip(), level
+    if line[:1] == "#":
+        m = _MD_HEADING.match(line)
+        if m:
+            level = len(m.group(1))
+            line = line[m.end() :]
+    if "**" in line or "__" in line:
+        line = line.replace("**", "").replace("__", "")
+        return line.strip(), level
+    return (line.strip() if level else line), level
+
+
+_normalize = unicodedata.normalize
 
 
 def key(text: str) -> str:
     """Matching form of a string: NFKC, no whitespace (a copy; never stored as a value)."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(_normalize("NFKC", text).split())
 
 
 def is_cjk(ch: str) -> bool:
@@ -69,33 +77,39 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+_SPACE_RUN = re.compile(r"[ \t\u3000]+(?=[\u3400-\u9fff])")
+
+
+def _drop_after_cjk(m: re.Match) -> str:
+    at = m.start()
+    return "" if at and "\u3400" <= m.string[at - 1] <= "\u9fff" else m.group()
 
 
 def close_cjk_spaces(text: str) -> str:
     """Remove stray spaces between two CJK characters (``建设得更 有活力``)."""
-    return _CJK_SPACE.sub("", text)
+    if " " not in text and "\u3000" not in text and "\t" not in text:
+        return text
+    return _SPACE_RUN.sub(_drop_after_cjk, text)
 
 
-FINAL = set("。！？!?….")
-CLOSERS = set("”’」』）)》")
-OPEN_END = set("，,、：:；;“‘《（(「『—-")
-LOWER_START = set("，,、。．：:；;！!？?）)》”’…")
+FINAL = frozenset("。！？!?….")
+CLOSERS = frozenset("”’」』）)》")
+OPEN_END = frozenset("，,、：:；;“‘《（(「『—-")
+LOWER_START = frozenset("，,、。．：:；;！!？?）)》”’…")
 
 
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (optionally closed by a quote)."""
     t = text.rstrip()
-    while t and t[-1] in CLOSERS:
-        if len(t) >= 2 and t[-2] in FINAL:
-            return True
-        t = t[:-1]
-        if t and t[-1] in FINAL:
-            return True
-        break
-    return bool(t) and t[-1] in FINAL
+    if not t:
+        return False
+    last = t[-1]
+    if last in FINAL:
+        return True
+    # one closing quote or bracket after the final mark: ``…。”``  (``"" in FINAL`` is False)
+    return last in CLOSERS and t[-2:-1] in FINAL
 
 
 def starts_lower(text: str) -> bool:
     """True when text opens with punctuation that can only continue a sentence."""
-    return bool(text) and text[0] in LOWER_START
+    return text[:1] in LOWER_START

@@ -6,10 +6,9 @@ jieba's segmenter is never imported.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
-
-from .text import is_cjk
 
 MAX_WORD = 4
 
@@ -34,39 +33,58 @@ def word_freq(word: str) -> int:
     return word_list().get(word, 0)
 
 
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_TAIL_RE = re.compile(f"[{_CJK}]+$")
+_HEAD_RE = re.compile(f"[{_CJK}]+")
+
+
 def _cjk_tail(text: str, limit: int = MAX_WORD - 1) -> str:
-    tail = ""
-    for ch in reversed(text.rstrip()):
-        if not is_cjk(ch) or len(tail) >= limit:
-            break
-        tail = ch + tail
-    return tail
+    """The CJK characters (at most ``limit``) that end ``text``."""
+    m = _TAIL_RE.search(text.rstrip()[-limit:])
+    return m.group() if m else ""
 
 
 def _cjk_head(text: str) -> str:
-    head = ""
-    for ch in text.lstrip():
-        if not is_cjk(ch) or len(head) >= MAX_WORD - 1:
-            break
-        head += ch
-    return head
+    """The CJK characters (at most ``MAX_WORD - 1``) that open ``text``."""
+    m = _HEAD_RE.match(text.lstrip()[: MAX_WORD - 1])
+    return m.group() if m else ""
 
 
 def crossing_word(end: str, start: str) -> str:
     """A dictionary word formed by characters on both sides of a break, or ``""``."""
-    tail, head = _cjk_tail(end), _cjk_head(start)
-    if not tail or not head:
+    tail = _cjk_tail(end)
+    if not tail:
         return ""
-    words = word_list()
+    head = _cjk_head(start)
+    if not head:
+        return ""
+    return _crossing(tail, head, word_list())
+
+
+def _spans(cut: int, n: int) -> tuple[tuple[int, int], ...]:
+    """Slices ``joined[i:j]`` that cross position ``cut`` (``i < cut < j``), at most
+    ``MAX_WORD`` long, longest first and leftmost first among equals."""
+    spans = [
+        (i, j) for i in range(cut) for j in range(cut + 1, min(n, i + MAX_WORD) + 1)
+    ]
+    spans.sort(key=lambda s: (s[0] - s[1], s[0]))
+    return tuple(spans)
+
+
+# every (tail length, head length) a break can have: both at most MAX_WORD - 1
+_SPANS = {
+    (t, h): _spans(t, t + h) for t in range(1, MAX_WORD) for h in range(1, MAX_WORD)
+}
+
+
+def _crossing(tail: str, head: str, words: dict[str, int]) -> str:
+    """``crossing_word`` on the CJK tail and head already cut from both sides."""
     joined = tail + head
-    cut = len(tail)
-    best = ""
-    for i in range(cut):
-        for j in range(cut + 1, min(len(joined), i + MAX_WORD) + 1):
-            w = joined[i:j]
-            if w in words and len(w) > len(best):
-                best = w
-    return best
+    for i, j in _SPANS[len(tail), len(head)]:
+        w = joined[i:j]
+        if w in words:
+            return w
+    return ""
 
 
 def tail_is_word(text: str) -> bool:
@@ -81,6 +99,23 @@ def head_is_word(text: str) -> bool:
     head = _cjk_head(text)
     words = word_list()
     return any(head[:j] in words for j in range(2, len(head) + 1))
+
+
+def break_scores(ends: list[str], start: str) -> list[float]:
+    """``break_score(end, start)`` for each of ``ends`` (the head of ``start`` is read once)."""
+    words = word_list()
+    head = _cjk_head(start)
+    head_word = 0.5 if any(head[:j] in words for j in range(2, len(head) + 1)) else 0.0
+    out = []
+    for end in ends:
+        tail4 = _cjk_tail(end, MAX_WORD)
+        tail = tail4[1 - MAX_WORD :]
+        if tail and head and _crossing(tail, head, words):
+            out.append(2.0)
+            continue
+        tail_word = any(tail4[i:] in words for i in range(len(tail4) - 1))
+        out.append(0.5 * tail_word + head_word)
+    return out
 
 
 def break_score(end: str, start: str) -> float:
