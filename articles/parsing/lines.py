@@ -94,7 +94,7 @@ class Line:
     for matching only) is computed on first use: long body lines never need it.
     """
 
-    __slots__ = ("index", "text", "_key", "gap", "heading", "kind", "data")
+    __slots__ = ("_key", "data", "gap", "heading", "index", "kind", "text")
 
     def __init__(
         self,

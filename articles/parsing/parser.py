@@ -213,7 +213,7 @@ class _Assembler:
         cur_open = current in cands
         scored = [
             (raw + CURRENT_BONUS if a is current else raw, raw, a, end)
-            for a, end, raw in zip(cands, ends, break_scores(ends, text))
+            for a, end, raw in zip(cands, ends, break_scores(ends, text), strict=True)
         ]
         scored.sort(key=lambda s: -s[0])
         _, raw, best, end = scored[0]
