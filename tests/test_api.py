@@ -496,6 +496,13 @@ def test_people_filters(anon, paper, params, expected):
     assert names(anon.get("/api/v1/people/", params)) == expected
 
 
+def test_a_role_on_unpublished_work_does_not_show(anon, staff, paper):
+    # 马学礼 is visible (published bylines) but photographed only on the draft page.
+    PhotoCreditFactory(photo=paper.draft_photo, person=paper.ma, role=Role.PHOTOGRAPHER)
+    assert "马学礼" not in names(anon.get("/api/v1/people/", {"role": "摄影"}))
+    assert "马学礼" in names(staff.get("/api/v1/people/", {"role": "摄影"}))
+
+
 def test_people_filter_role_is_checked(anon, paper):
     assert only_error(anon.get("/api/v1/people/", {"role": "总编"}), 400)["parameter"] == "role"
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import ErrorDetail
 from ..filters import ArticleFilter, IntegerFilter
 from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role
 from .errors import ParameterError, ParameterNotAllowed
-from .queries import is_staff, visible_articles
+from .queries import is_staff, visible_articles, visible_photos
 
 STAFF_ONLY_MESSAGE = "仅限有权限的工作人员使用此参数，请先登录。"
 
@@ -139,12 +139,17 @@ class PersonFilter(django_filters.FilterSet):
         model = Person
         fields = ["name", "role", "column"]
 
+    def _user(self):
+        return self.request.user if self.request else None
+
     def _articles(self):
-        return visible_articles(self.request.user if self.request else None)
+        return visible_articles(self._user())
 
     def filter_role(self, queryset, name, value):
+        """Credited with this role on something the requester may see."""
         bylines = Byline.objects.filter(person=OuterRef("pk"), role=value, article__in=self._articles())
-        credits = PhotoCredit.objects.filter(person=OuterRef("pk"), role=value)
+        photos = visible_photos(self._user()).values("pk")
+        credits = PhotoCredit.objects.filter(person=OuterRef("pk"), role=value, photo__in=photos)
         return queryset.filter(Exists(bylines) | Exists(credits))
 
     def filter_column(self, queryset, name, value):
