@@ -141,7 +141,18 @@ def split_lines(text: str) -> list[Line]:
                 gap += 1
                 continue
         line = Line(i, clean, None, gap, level)
-        classify(line)
+        c0 = clean[0]
+        if (
+            len(clean) > LONG
+            and c0 not in _LONG_MARKS
+            and c0 < "\uf900"
+            and c0 not in "本新中"
+            and "摄" not in clean[-4:]
+            and len(clean) - clean.count(" ") - clean.count("\u3000") - clean.count("\t") > LONG
+        ):
+            pass  # plain body text (``_long_kind`` would say so): the commonest line, kept cheap
+        else:
+            classify(line)
         out.append(line)
         gap = 0
     return out
@@ -185,7 +196,7 @@ LONG = 60  # a line with more visible characters than this is body text, a credi
 def classify(line: Line) -> None:
     """Set ``line.kind`` (and ``line.data``) from the line's own text."""
     t = line.text
-    if len(t) - t.count(" ") - t.count("\u3000") - t.count("\t") > LONG:
+    if len(t) > LONG and len(t) - t.count(" ") - t.count("\u3000") - t.count("\t") > LONG:
         _long_kind(line, t)
         return
     k = line.key
