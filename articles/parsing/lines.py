@@ -143,14 +143,18 @@ def split_lines(text: str) -> list[Line]:
         line = Line(i, clean, None, gap, level)
         c0 = clean[0]
         if (
-            len(clean) > LONG
-            and c0 not in _LONG_MARKS
+            c0 not in _PLAIN_NOT_FIRST
             and c0 < "\uf900"
-            and c0 not in "本新中"
             and "摄" not in clean[-4:]
-            and len(clean) - clean.count(" ") - clean.count("\u3000") - clean.count("\t") > LONG
+            and (
+                ("。" in clean and " " not in clean and "\u3000" not in clean)
+                or (
+                    len(clean) > LONG
+                    and len(clean) - clean.count(" ") - clean.count("\u3000") - clean.count("\t") > LONG
+                )
+            )
         ):
-            pass  # plain body text (``_long_kind`` would say so): the commonest line, kept cheap
+            pass  # plain body text (what ``classify`` would say): the commonest line, kept cheap
         else:
             classify(line)
         out.append(line)
@@ -207,6 +211,11 @@ def classify(line: Line) -> None:
 
 
 _LONG_MARKS = frozenset("【编来稿转")  # first characters of an editor's note or source line
+# A line is plain body text without further checks when it does not open like a marker,
+# a dateline (本报…, 新华社…, 中新社…) or an agency credit, does not end with a photo credit
+# (…摄), and either holds a full stop (no headline, column, byline or region line does; an
+# author line needs a space) or is long.
+_PLAIN_NOT_FIRST = _LONG_MARKS | frozenset("本新中(（")
 
 
 def _long_kind(line: Line, t: str) -> None:
