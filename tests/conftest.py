@@ -21,6 +21,12 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Logging test users in should not cost a second of key stretching each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"

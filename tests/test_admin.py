@@ -117,12 +117,6 @@ def image_file(name="photo.jpg", fmt="JPEG", size=(800, 600)):
 # --- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The editor fixture's password would otherwise cost a second of PBKDF2 per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)

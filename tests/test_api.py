@@ -135,11 +135,6 @@ def only_error(response, status: int) -> dict:
     return body["errors"][0]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def paper(db):
     return build_paper()

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 ARTICLES = "/api/v1/articles/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def story(db):
     article = ArticleFactory(title="工会进企宣讲扶贫政策", page=PageFactory(number=3), position=1)

@@ -108,11 +108,6 @@ def paper(db):
     return build_paper()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- the validator can fail ---------------------------------------------------------------
 
 

@@ -553,3 +553,13 @@ def test_a_reimport_shows_on_the_next_page_load_despite_the_page_cache(client, t
     run(folder, publish=True)
     html = client.get(url).content.decode()
     assert "宁夏出台意见" in html and "宁夏回族自治区党委、政府出台意见" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps planner statistics in sqlite_stat1")
+def test_an_import_refreshes_sqlites_planner_statistics():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+        assert cursor.fetchone()[0] > 0

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from articles.importer.loader import PageResult, PeopleCache, Status, load_page
@@ -138,6 +139,8 @@ class Command(BaseCommand):
                         break
         finally:
             self._finish(run, failed_files, results, errors)
+        if any(r.status in (Status.CREATED, Status.UPDATED) for r in results):
+            refresh_planner_statistics()
         self._say(_summary(results, errors), 1)
         if errors:
             stop = " (stopped at the first bad file: --fail-fast)" if options["fail_fast"] else ""
@@ -183,6 +186,18 @@ class Command(BaseCommand):
     def _say(self, line: str, level: int) -> None:
         if self.verbosity >= level:
             self.stdout.write(line)
+
+
+def refresh_planner_statistics() -> None:
+    """Let SQLite's query planner see the new row counts.
+
+    Without statistics SQLite guesses, and at archive sizes it picks the status index
+    for lookups by page or issue and reads the whole article table. PostgreSQL's
+    autovacuum keeps its own statistics.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _read(spec: PageSpec) -> str:
