@@ -89,13 +89,27 @@ def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str
     return texts[0], texts[1], texts[2], texts[3:]
 
 
+class _Current:
+    """``_Assembler.current``: setting it notes the article it replaces as possibly changed.
+
+    Only ``__set__`` is defined, so reading the attribute is a plain instance-dict lookup.
+    """
+
+    def __set__(self, asm: _Assembler, a: _Art | None) -> None:
+        d = asm.__dict__
+        old = d["current"]
+        if old is not None:
+            asm._dirty.append(old)
+        d["current"] = a
+
+
 class _Assembler:
     """Walks the classified lines of one page and builds its articles."""
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.arts: list[_Art] = []
-        self._current: _Art | None = None
+        self.__dict__["current"] = None  # the article being built (see ``_Current``)
         # Articles whose last paragraph is open, with their page position.  A block is only
         # ever added to or extended on the current article, so an article's open state can
         # change only while it is current: ``open_arts`` rechecks just those.
@@ -108,15 +122,7 @@ class _Assembler:
         self.page_warnings: list[str] = []
         self.fresh = False  # the next text starts a new paragraph (after a jump line)
 
-    @property
-    def current(self) -> _Art | None:
-        return self._current
-
-    @current.setter
-    def current(self, a: _Art | None) -> None:
-        if self._current is not None:
-            self._dirty.append(self._current)
-        self._current = a
+    current = _Current()
 
     def touched(self, a: _Art) -> None:
         """Note a change to the blocks of an article that may not be current."""
@@ -125,8 +131,8 @@ class _Assembler:
     def open_arts(self) -> list[_Art]:
         """The articles whose last paragraph ends mid-sentence, in page order."""
         dirty, known = self._dirty, self._open
-        if self._current is not None:
-            dirty.append(self._current)
+        if self.current is not None:
+            dirty.append(self.current)
         for a in dirty:
             blocks = a.art.blocks
             last = blocks[-1] if blocks else None
@@ -192,8 +198,7 @@ class _Assembler:
         target = None if self.fresh else self.continuation_of(text)
         self.fresh = False
         if target is not None:
-            block = target.open_block()
-            assert block is not None
+            block = target.art.blocks[-1]  # its open last paragraph
             block.text += text
             self.current = target
             return
@@ -210,12 +215,17 @@ class _Assembler:
             return None
         ends = [a.art.blocks[-1].text for a in cands]
         cur_open = current in cands
-        scored = [
-            (raw + CURRENT_BONUS if a is current else raw, raw, a, end)
-            for a, end, raw in zip(cands, ends, break_scores(ends, text), strict=True)
-        ]
-        scored.sort(key=lambda s: -s[0])
-        _, raw, best, end = scored[0]
+        if len(cands) == 1:
+            best, end = cands[0], ends[0]
+            raw = break_scores(ends, text)[0]
+            scored = cands
+        else:
+            scored = [
+                (raw + CURRENT_BONUS if a is current else raw, raw, a, end)
+                for a, end, raw in zip(cands, ends, break_scores(ends, text), strict=True)
+            ]
+            scored.sort(key=lambda s: -s[0])
+            _, raw, best, end = scored[0]
         lower = starts_lower(text)
         strong = raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD
         if best is self.current or strong or lower or (cur_open and len(scored) > 1):
