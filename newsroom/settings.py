@@ -8,6 +8,8 @@ configuration at all (SQLite file, debug on, localhost only). Production sets:
 - ``DJANGO_ALLOWED_HOSTS``   comma-separated host names
 - ``DATABASE_URL``           ``postgres://user:pass@host:5432/name``; unset = SQLite
 - ``NEWSROOM_PAPER_NAME``    the paper's name as printed on article pages
+- ``DJANGO_CACHE_URL``       ``redis://127.0.0.1:6379/0`` (or ``file:///path``) when several
+                             server processes must share the page cache
 """
 
 import os
@@ -143,13 +145,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The paper's name as printed in the line 《工人日报》(2020年10月23日 03版).
 NEWSROOM_PAPER_NAME = os.environ.get("NEWSROOM_PAPER_NAME", "工人日报")
 
-CACHES = {
-    "default": {
+
+def cache_from_url(url: str) -> dict:
+    """The page cache: one per process by default; shared across workers with a URL.
+
+    ``redis://host:6379/0`` uses Redis, ``file:///var/tmp/newsroom-cache`` a folder.
+    Several server processes need a shared cache, so an edit clears every worker's pages.
+    """
+    common = {"TIMEOUT": 600, "KEY_PREFIX": "newsroom"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, **common}
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url[7:],
+            **common,
+        }
+    if url:
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: expected redis://… or file:///…")
+    return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "newsroom",
-        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+        **common,
     }
-}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
 
 LOGIN_URL = "admin:login"
 

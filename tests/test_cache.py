@@ -137,3 +137,50 @@ def test_photo_queryset_update_clears_the_cache(client, article):
     client.get(article.get_absolute_url())
     Photo.objects.filter(pk=photo.pk).update(caption="批量改过的说明")
     assert "批量改过的说明" in client.get(article.get_absolute_url()).content.decode()
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_an_edit_clears_pages_cached_in_a_shared_redis_cache(client, article, settings):
+    """With DJANGO_CACHE_URL=redis://…, every worker sees the same content version."""
+    import os
+    import uuid
+
+    from django.core.cache import caches
+
+    from newsroom.settings import cache_from_url
+
+    if not _redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("CI runs a Redis server on 127.0.0.1:6379")
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    config = cache_from_url("redis://127.0.0.1:6379/15")  # a database of its own: clear() empties it
+    config["KEY_PREFIX"] = f"newsroom-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": config}
+    try:
+        assert load(client, article.get_absolute_url())[1] > 0
+        assert load(client, article.get_absolute_url())[1] == 0
+        article.title = "共享缓存中的新标题"
+        article.save()
+        response, queries = load(client, article.get_absolute_url())
+        assert queries > 0 and "共享缓存中的新标题" in response.content.decode()
+    finally:
+        caches["default"].clear()
+
+
+def test_a_cache_url_of_an_unknown_kind_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom.settings import cache_from_url
+
+    with pytest.raises(ImproperlyConfigured, match="memcached://x"):
+        cache_from_url("memcached://x")
+    assert cache_from_url("file:///tmp/c")["BACKEND"].endswith("FileBasedCache")
