@@ -104,16 +104,22 @@ def head_is_word(text: str) -> bool:
 def break_scores(ends: list[str], start: str) -> list[float]:
     """``break_score(end, start)`` for each of ``ends`` (the head of ``start`` is read once)."""
     words = word_list()
-    head = _cjk_head(start)
-    head_word = 0.5 if any(head[:j] in words for j in range(2, len(head) + 1)) else 0.0
+    m = _HEAD_RE.match(start.lstrip()[: MAX_WORD - 1])
+    head = m.group() if m else ""
+    # a word of two or three characters opens ``start`` (head has at most three)
+    head_word = 0.5 if len(head) >= 2 and (head[:2] in words or head in words) else 0.0
     out = []
     for end in ends:
-        tail4 = _cjk_tail(end, MAX_WORD)
-        tail = tail4[1 - MAX_WORD :]
-        if tail and head and _crossing(tail, head, words):
+        m = _TAIL_RE.search(end.rstrip()[-MAX_WORD:])
+        if not m:
+            out.append(head_word)
+            continue
+        tail4 = m.group()
+        if head and _crossing(tail4[1 - MAX_WORD :], head, words):
             out.append(2.0)
             continue
-        tail_word = any(tail4[i:] in words for i in range(len(tail4) - 1))
+        n = len(tail4)
+        tail_word = any(tail4[i:] in words for i in range(n - 1)) if n >= 2 else False
         out.append(0.5 * tail_word + head_word)
     return out
 
