@@ -305,6 +305,19 @@ class TestRankingAndFilters:
         monkeypatch.setattr(search_index, "WINDOW", 100)
         assert titles("工会")[0] == "最旧的标题命中工会"
 
+    def test_a_date_range_reaches_matches_older_than_the_window(self, monkeypatch):
+        monkeypatch.setattr(search_index, "WINDOW", 2)
+        for day in range(1, 7):
+            make(f"工会{day}", day=day)
+        assert titles("工会") == ["工会6", "工会5"]
+        qs = search_articles(
+            Article.objects.all(),
+            "工会",
+            date_after=datetime.date(2020, 10, 2),
+            date_before=datetime.date(2020, 10, 3),
+        )
+        assert [a.title for a in qs] == ["工会3", "工会2"]
+
     def test_a_corrected_issue_date_reorders_results(self):
         make("甲稿工会", day=1)
         make("乙稿工会", day=2)

@@ -79,7 +79,7 @@ def parse_query(q: str) -> list[str]:
     return terms
 
 
-def search_articles(queryset: QuerySet, q: str) -> QuerySet:
+def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=None) -> QuerySet:
     """``queryset`` narrowed to articles containing every term of ``q``, best first.
 
     The matches are one ``id IN (index match)`` condition, so the result composes with any
@@ -87,14 +87,17 @@ def search_articles(queryset: QuerySet, q: str) -> QuerySet:
     many terms hit the kicker/title/subtitle (more first), then newest issue, page and
     position. Ranking work is capped: at most ``index.WINDOW`` (2,000) matches, the
     newest, are considered — a term found in more articles yields the newest 2,000.
+    Pass the search's issue-date range as ``date_after``/``date_before`` (inclusive) so
+    the 2,000 are the newest *within the range* (callers still filter by date themselves).
     """
     terms = parse_query(q)
     if not index.supported():
         return _scan(queryset, terms)
-    queryset = queryset.filter(pk__in=RawSQL(*index.window_sql(terms)))
+    dates = (date_after, date_before)
+    queryset = queryset.filter(pk__in=RawSQL(*index.window_sql(terms, dates=dates)))
     head_hits = [
         Case(
-            When(pk__in=RawSQL(*index.window_sql(terms, head_term=term)), then=Value(1)),
+            When(pk__in=RawSQL(*index.window_sql(terms, head_term=term, dates=dates)), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )

@@ -104,22 +104,26 @@ def term_pairs(term: str) -> list[str]:
     return pairs(fold(term))
 
 
-def window_sql(terms: list[str], *, head_term: str | None = None) -> tuple[str, list]:
+def window_sql(terms: list[str], *, head_term: str | None = None, dates=(None, None)) -> tuple[str, list]:
     """SQL selecting the ids of the newest ``WINDOW`` articles containing every term.
 
     With ``head_term``: those of them whose head (kicker, title, subtitle) contains it.
+    ``dates`` (first, last issue date, either may be None) narrows the window by the
+    sort key, so older matches of a very common term are reachable by date.
     """
+    lo = sort_key(0, dates[0]) if dates[0] else 0
+    hi = sort_key(_ID_MASK, dates[1]) if dates[1] else (1 << 62)
     if vendor() == "sqlite":
         expr = " AND ".join(_fts_phrase(t) for t in terms)
         if head_term is not None:
             expr = f"(head : {_fts_phrase(head_term)}) AND {expr}"
         sql = (
             f"SELECT rowid & {_ID_MASK} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
-            f"ORDER BY rowid DESC LIMIT {int(WINDOW)}"
+            f"AND rowid BETWEEN {lo} AND {hi} ORDER BY rowid DESC LIMIT {int(WINDOW)}"
         )
         return sql, [expr]
     query = " & ".join(f"({_pg_phrase(t)})" for t in terms)
-    where, params = "doc @@ %s::tsquery", [query]
+    where, params = f"doc @@ %s::tsquery AND sort_key BETWEEN {lo} AND {hi}", [query]
     if head_term is not None:
         where, params = f"head @@ %s::tsquery AND {where}", [_pg_phrase(head_term), query]
     sql = f"SELECT article_id FROM {PG_TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT {int(WINDOW)}"
