@@ -11,7 +11,7 @@ from itertools import accumulate
 from .lines import JUMP_RE, TAIL_BYLINE_RE, Line, parse_names, split_lines
 from .model import Block, Credit, ParsedArticle, ParsedPage
 from .photos import find_photos
-from .text import close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
+from .text import CLOSERS, FINAL, LOWER_START, close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
 from .words import break_scores, crossing_word, tail_is_word, word_freq
 
 OPENINGS = {"dateline", "byline", "author", "tip", "region", "editor_note"}
@@ -135,11 +135,14 @@ class _Assembler:
             dirty.append(self.current)
         for a in dirty:
             blocks = a.art.blocks
-            last = blocks[-1] if blocks else None
-            if last is not None and last.type == "paragraph" and not ends_sentence(last.text):
-                known[a] = a.pos
-            else:
-                known.pop(a, None)
+            if blocks:
+                last = blocks[-1]
+                if last.type == "paragraph":
+                    end = last.text.rstrip()  # inlined ``not ends_sentence(last.text)``:
+                    if not (end[-1:] in FINAL or (end[-1:] in CLOSERS and end[-2:-1] in FINAL)):
+                        known[a] = a.pos
+                        continue
+            known.pop(a, None)
         dirty.clear()
         if len(known) < 2:
             return list(known)
@@ -180,15 +183,17 @@ class _Assembler:
     # -- text -----------------------------------------------------------------------------
     def place_text(self, text: str) -> None:
         text = close_cjk_spaces(text.strip())
-        m = JUMP_RE.match(key(text[:12])) if "版" in text[:12] else None
-        if m and m.group(1) == "上接":
-            raw = JUMP_RE.match(text)
-            text = text[raw.end() :].strip() if raw else text
-            self.jump_from(int(m.group(2)))
-        m = JUMP_RE.search(text[-12:]) if "版" in text[-12:] else None
-        if m and text.endswith(m.group(0)) and m.group(1) == "下转":
-            self.ensure_current().art.continued_to_page = int(m.group(2))
-            text = text[: len(text) - len(m.group(0))].rstrip()
+        if "版" in text[:12]:
+            m = JUMP_RE.match(key(text[:12]))
+            if m and m.group(1) == "上接":
+                raw = JUMP_RE.match(text)
+                text = text[raw.end() :].strip() if raw else text
+                self.jump_from(int(m.group(2)))
+        if "版" in text[-12:]:
+            m = JUMP_RE.search(text[-12:])
+            if m and text.endswith(m.group(0)) and m.group(1) == "下转":
+                self.ensure_current().art.continued_to_page = int(m.group(2))
+                text = text[: len(text) - len(m.group(0))].rstrip()
         if not text:
             return
         if self.tip_for is not None:
@@ -202,8 +207,8 @@ class _Assembler:
             block.text += text
             self.current = target
             return
-        a = self.ensure_current()
-        if starts_lower(text):
+        a = self.current or self.new_article(headless=True)
+        if text[0] in LOWER_START:
             a.art.warnings.append(f"无法归位的片段：{text[:12]}…")
         a.art.blocks.append(Block("paragraph", text))
 
@@ -437,10 +442,8 @@ def _flag_duplicates(arts: list[ParsedArticle]) -> None:
     cut = joined
     for mark in _CLAUSE_MARKS:
         cut = cut.replace(mark, "\x00")
-    counts = Counter(
-        k for c in cut.split("\x00") if len(c) >= DUPLICATE_MIN and len(k := c.strip()) >= DUPLICATE_MIN
-    )
-    repeated = [k for k, n in counts.items() if n >= 2]
+    counts = Counter([c.strip() for c in cut.split("\x00") if len(c) >= DUPLICATE_MIN])
+    repeated = [k for k, n in counts.items() if n >= 2 and len(k) >= DUPLICATE_MIN]
     if not repeated:
         return
     second: list[tuple[int, str]] = []
