@@ -7,12 +7,13 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import add
 
 from .lines import JUMP_RE, TAIL_BYLINE_RE, Line, parse_names, split_lines
 from .model import Block, Credit, ParsedArticle, ParsedPage
 from .photos import find_photos
 from .text import CLOSERS, FINAL, LOWER_START, close_cjk_spaces, ends_sentence, is_cjk, key, starts_lower
-from .words import break_scores, crossing_word, tail_is_word, word_freq
+from .words import break_scores, crossing_word, head_is_word, tail_is_word, word_freq
 
 OPENINGS = {"dateline", "byline", "author", "tip", "region", "editor_note"}
 DANGLING = set("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
@@ -31,6 +32,8 @@ class _Art:
     art: ParsedArticle = field(default_factory=ParsedArticle)
     headed: bool = False
     pos: int = 0  # place on the page (order of ``_Assembler.arts``)
+    # the news story this article was cut from when a subhead followed the story's end
+    split_from: _Art | None = None
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -64,6 +67,24 @@ def looks_unfinished(text: str) -> bool:
         return False
     has_comma = "," in k or "，" in k or "、" in k
     return (has_comma or len(k) > SUBHEAD_MAX) and len(k) > 12 and not tail_is_word(k)
+
+
+# characters that never open a sentence unless they begin a word (的确, 了解, 着手 do)
+_NO_OPENING = frozenset("的了着们吗呢么吧啊")
+# enumeration marks that may open a paragraph before 、 (一、 1、 (一)、)
+_ENUM = re.compile(r"^[(（]?[一二三四五六七八九十百零〇\d]+[)）]?$")
+_FIRST_CLAUSE = re.compile(r"^([^，,、；;：:。！？!?…“”\"]{1,4})[；;]")
+
+
+def starts_mid_sentence(text: str) -> bool:
+    """A paragraph that opens inside a sentence whose beginning is not on the page: a
+    short clause cut off by a semicolon (``革新;智创未来…``) or a
+    particle that cannot open a sentence (``的工作…``).  Lower punctuation is checked apart
+    (``starts_lower``)."""
+    m = _FIRST_CLAUSE.match(text)
+    if m and not _ENUM.match(m.group(1)):
+        return True
+    return text[:1] in _NO_OPENING and not head_is_word(text)
 
 
 def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str, list[str]]:
@@ -210,6 +231,8 @@ class _Assembler:
         a = self.current or self.new_article(headless=True)
         if text[0] in LOWER_START:
             a.art.warnings.append(f"无法归位的片段：{text[:12]}…")
+        elif starts_mid_sentence(text):
+            a.art.warnings.append(f"片段缺少开头：{text[:12]}…")
         a.art.blocks.append(Block("paragraph", text))
 
     def continuation_of(self, text: str) -> _Art | None:
@@ -337,7 +360,7 @@ class _Assembler:
             return
         subheads = any(b.type == "subhead" for b in cur.art.blocks)
         if cur.art.dateline and cur.open_block() is None and not subheads:
-            self.new_article(headless=False)
+            self.new_article(headless=False).split_from = cur
         self.subhead(line.text)
 
     def headline(self, run: list[Line], opening: bool) -> None:
@@ -403,6 +426,121 @@ class _Assembler:
             self.dateline(line)
         else:
             self.place_text(line.text)
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+LEAD_SHARE = 0.15  # a paragraph handed back shares at least this much of its wording …
+LEAD_RATIO = 2.0  # … and this many times more with the piece it goes to than the one it leaves
+LEAD_SAMPLE = 150  # wording compared: the opening characters of each paragraph and subhead
+MIN_KEPT = 2  # paragraphs a story keeps (its dateline paragraph and at least one more)
+
+
+def _bigrams(text: str) -> set[str]:
+    """The pairs of adjacent CJK characters in ``text`` (its wording, for comparing texts)."""
+    t = _NOT_CJK.sub("\x00", text)
+    pairs = set(map(add, t, t[1:]))  # (a C loop; then drop the pairs with a non-CJK side)
+    return {p for p in pairs if "\x00" not in p} if "\x00" in t else pairs
+
+
+def _share(words: set[str], other: set[str]) -> float:
+    return len(words & other) / len(words) if words else 0.0
+
+
+def _reclaim_leads(arts: list[_Art]) -> None:
+    """Give an essay cut from a news story at its first subhead the paragraphs it opens with.
+
+    The parser starts a new (headline-less) piece when a subhead follows a dateline story
+    that has ended (``body_short``).  A commentary printed under the story without a
+    headline (``《论语》书云…`` … ``（梁伟强）``) begins with one or more paragraphs before its
+    first subhead; those stayed in the story.  The story's last paragraphs go to the piece
+    when each of them shares much more of its wording with the piece (the other moved
+    paragraphs included) than with what stays in the story.  Conservative: the piece must
+    be signed (its author in brackets at its end), the story keeps at least ``MIN_KEPT``
+    paragraphs and must have ended on a full sentence before the moved ones.
+    """
+    for a in arts:
+        story = a.split_from
+        if story is None or a.art.title:
+            continue
+        blocks = story.art.blocks
+        own = a.art.blocks
+        if len(blocks) <= MIN_KEPT or not own or own[-1].type != "paragraph":
+            continue
+        last = own[-1].text
+        if last.rstrip()[-1:] not in ("）", ")") or not TAIL_BYLINE_RE.search(last):
+            continue  # only a signed piece: it ends with its author in brackets
+        if any(b.type != "paragraph" for b in blocks):
+            continue
+        k = _lead_split(blocks, _bigrams("\x00".join(b.text[:LEAD_SAMPLE] for b in own)))
+        if k:
+            a.art.blocks[:0] = blocks[k:]
+            del blocks[k:]
+            a.art.warnings.append(f"无标题稿件的开头按用词从上一篇分出：{a.art.blocks[0].text[:12]}…")
+
+
+def _lead_split(blocks: list[Block], piece: set[str]) -> int:
+    """The first of the story's last paragraphs that belong to the piece (0: none)."""
+    grams = [_bigrams(b.text[:LEAD_SAMPLE]) for b in blocks]
+    kept: set[str] = set().union(*grams[:MIN_KEPT])
+    for k in range(MIN_KEPT, len(blocks)):
+        if k > MIN_KEPT:
+            kept |= grams[k - 1]
+        if not ends_sentence(blocks[k - 1].text) or starts_mid_sentence(blocks[k].text):
+            continue
+        moved = Counter(b for g in grams[k:] for b in g)
+        for g in grams[k:]:
+            # shared with the piece or with another moved paragraph
+            new = sum(1 for b in g if b in piece or moved[b] > 1) / len(g) if g else 0.0
+            if new < LEAD_SHARE or new < LEAD_RATIO * _share(g, kept):
+                break
+        else:
+            return k
+    return 0
+
+
+_TOPIC = re.compile(r"^[^，,、；;：:。！？!?]{4,16}[，,][^，,、；;：:。！？!?]{4,20}。")
+
+
+def _is_topic(text: str) -> bool:
+    """A list item of a round-up: opens with a short ``X，Y。`` topic sentence
+    (``搭建工会维权“四梁八柱”，夯实维权组织基础。``)."""
+    return _TOPIC.match(text) is not None
+
+
+def _return_list_items(arts: list[_Art]) -> None:
+    """Return a story's list items printed after a story interleaved with it.
+
+    Story A is a list of parallel ``X，Y。`` items and breaks off mid-sentence; another
+    story B (interleaved with A on the page) ends with items of the same shape although
+    none of its own paragraphs has it.  Those trailing items are A's: they move to the
+    end of A, and A is flagged (the placement is inferred from the shape of the text).
+    """
+    for a in arts:
+        blocks = a.art.blocks
+        if not blocks or blocks[-1].type != "paragraph" or ends_sentence(blocks[-1].text):
+            continue
+        flags = [_is_topic(b.text) for b in blocks if b.type == "paragraph"]
+        if sum(flags[1:-1]) < 2:  # items between the lead paragraph and the open end
+            continue
+        donors = []
+        for b in arts:
+            if b is a or b.pos < a.pos or any(x.type != "paragraph" for x in b.art.blocks):
+                continue
+            bf = [_is_topic(x.text) for x in b.art.blocks]
+            n = len(bf)
+            t = n
+            while t > 0 and bf[t - 1]:
+                t -= 1
+            if t < n and t >= 2 and not any(bf[:t]) and ends_sentence(b.art.blocks[t - 1].text):
+                donors.append((b, t))
+        if len(donors) != 1:
+            continue
+        b, t = donors[0]
+        items = b.art.blocks[t:]
+        del b.art.blocks[t:]
+        blocks.extend(items)
+        a.art.warnings.append(f"段落归属按格式推断（穿插稿件之后）：{items[0].text[:12]}…")
+        a.art.warnings.append(f"段落不完整：…{blocks[-len(items) - 1].text[-8:]}")
 
 
 def _finish(a: ParsedArticle) -> None:
@@ -482,6 +620,8 @@ def parse_page(text: str) -> ParsedPage:
     seq = [ln for i, ln in enumerate(lines) if i not in used]
     asm = _Assembler(lines)
     asm.run(seq)
+    _reclaim_leads(asm.arts)
+    _return_list_items(asm.arts)
     page = ParsedPage(photos=[p for _, p in photos], warnings=asm.page_warnings)
     for a in asm.arts:
         _finish(a.art)
