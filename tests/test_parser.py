@@ -498,3 +498,116 @@ def test_seed_page_000_structure():
     assert "微论坛上给职工制度“体检”" in titles
     assert [p.title for p in parsed.photos] == ["工会进企宣讲扶贫政策", "为劳动者留影"]
     assert not any("本报记者" in t for t in titles)
+
+
+# -- pieces and fragments the layout hides ------------------------------------------------------
+
+STORY = (
+    "某会年会召开",
+    "本报讯（通讯员辛文雪）11月6日，某研究会年会在北京召开，专家学者参加了会议。",
+    "会上，研究会对年会优秀论文评出一、二、三等奖，研究会还发布了年会课题指南。",
+    "本届年会是研究会首次举办的视频年会，年会论文数量多、质量高。",
+)
+ESSAY_LEAD = (
+    "《论语》书云：“见贤思齐焉。”对标先进，让产业工人队伍建设改革工作有标准、有榜样。",
+    "某省推进产业工人队伍建设改革领导小组办公室深入推进产业工人队伍建设改革试点工作。",
+)
+ESSAY_BODY = (
+    "高位谋篇布局",
+    "某省推进产业工人队伍建设改革领导小组办公室把试点放在大局中谋划，产业工人队伍建设改革取得新成效。",
+    "精准靶向发力",
+    "某省推进产业工人队伍建设改革领导小组办公室选树典型，推动产业工人队伍建设改革向基层延伸。（梁伟强）",
+)
+
+
+def test_signed_piece_without_headline_takes_back_its_opening_paragraphs():
+    parsed = parse_page(page(*STORY, *ESSAY_LEAD, *ESSAY_BODY))
+    story, essay = parsed.articles
+    assert story.title == "某会年会召开"
+    assert paras(story)[-1].endswith("质量高。") and len(paras(story)) == 3
+    assert essay.title == "" and "未找到标题" in essay.warnings and essay.needs_review
+    assert paras(essay)[0].startswith("《论语》书云")
+    assert paras(essay)[1].startswith("某省推进")
+    assert subheads(essay) == ["高位谋篇布局", "精准靶向发力"]
+    assert [c.name for c in essay.bylines] == ["梁伟强"]
+
+
+def test_unsigned_piece_after_a_story_leaves_the_story_whole():
+    body = (*ESSAY_BODY[:-1], ESSAY_BODY[-1].replace("（梁伟强）", ""))
+    story, essay = parse_page(page(*STORY, *ESSAY_LEAD, *body)).articles
+    assert len(paras(story)) == 5  # no signature: nothing says where the piece begins
+    assert paras(essay)[0].startswith("某省推进产业工人队伍建设改革领导小组办公室把试点")
+
+
+def test_story_keeps_paragraphs_that_do_not_share_the_piece_wording():
+    other = ("研究会还表彰了年会优秀组织单位，年会论文集将于年底出版。",)
+    story, essay = parse_page(page(*STORY, *other, *ESSAY_BODY)).articles
+    assert paras(story)[-1] == other[0]
+    assert subheads(essay)[0] == "高位谋篇布局"
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["革新；智创未来包含多个点位，举办现场体验18场。", "的工作机制，各级工会还将持续推进。"],
+)
+def test_paragraph_opening_mid_sentence_is_flagged(start):
+    a = only(page("某市召开大会", BODY, start))
+    assert paras(a)[-1] == start
+    assert any(w.startswith("片段缺少开头") for w in a.warnings) and a.needs_review
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "近日，某区总工会启动服务月活动。",
+        "扬州市总、市场监督管理局出台实施意见。",
+        "一；提高站位，压实责任。",
+        "的确，这项工作还有很长的路要走。",
+    ],
+)
+def test_ordinary_paragraph_openings_are_not_fragments(start):
+    a = only(page("某市召开大会", BODY, start))
+    assert not any(w.startswith("片段缺少开头") for w in a.warnings)
+
+
+LIST_STORY = (
+    "青岛市总密织工会维权网络",
+    "本报讯（记者杨明清）记者日前从青岛市总工会获悉，青岛市总多措并举，为职工挽回经济损失2100余万元。",
+    "搭建工会维权平台，夯实维权组织基础。联合人社部门设立工会法律援助岗。",
+    "成立工会维权骨干队伍，提供专业化维权服务。优化升级工会法律顾问团。",
+)
+OTHER_STORY = (
+    "银川市总公益课提升职工幸福感",
+    "本报讯（记者马学礼）“感觉自己的业余文化生活一下子变了样，非常充实。”近日，银川职工说。",
+    "据统计，银川市总自开办公益课以来，共开设合唱、形体等10个培训班。",
+)
+LATE_ITEMS = (
+    "加强“四方联动”机制建设，形成维权服务合力。推动建立协调化解机制。",
+    "创新工会普法载体，提高职工法治宣传效益。编印《职工维权知识手册》。",
+)
+
+
+def test_list_items_after_an_interleaved_story_return_to_their_list():
+    cut = "强化制度资金保障，为维权体系建设提"
+    qingdao, yinchuan = parse_page(page(*LIST_STORY, cut, *OTHER_STORY, *LATE_ITEMS)).articles
+    assert paras(qingdao)[-3:] == [cut, *LATE_ITEMS]
+    assert any(w.startswith("段落归属按格式推断") for w in qingdao.warnings)
+    assert paras(yinchuan)[-1].endswith("10个培训班。")
+    assert not yinchuan.warnings
+
+
+def test_list_items_stay_when_the_list_story_ended():
+    done = "强化制度资金保障，为维权体系建设提供支撑。"
+    qingdao, yinchuan = parse_page(page(*LIST_STORY, done, *OTHER_STORY, *LATE_ITEMS)).articles
+    assert paras(qingdao)[-1] == done
+    assert paras(yinchuan)[-2:] == list(LATE_ITEMS)
+
+
+def test_seed_pages_place_hidden_pieces():
+    by_name = {p.name[:3]: parse_page(decode_page(p.read_bytes())) for p in SEEDS}
+    (essay,) = [a for a in by_name["004"].articles if paras(a) and paras(a)[0].startswith("《论语")]
+    assert not essay.title and [c.name for c in essay.bylines] == ["梁伟强"]
+    (nanjing,) = [a for a in by_name["002"].articles if any(p.startswith("革新") for p in paras(a))]
+    assert any(w.startswith("片段缺少开头") for w in nanjing.warnings)
+    (qingdao,) = [a for a in by_name["001"].articles if a.title.startswith("青岛市总")]
+    assert paras(qingdao)[-1].endswith("开展普法宣传。") and qingdao.needs_review
