@@ -25,6 +25,7 @@ COMMON_WORD = 500  # a join across articles needs a word at least this frequent 
 # clause marks: a repeated clause is text between two of them (DUPLICATE_MIN or longer)
 _CLAUSE_MARKS = "，,；;。！？!?：:"
 _CLAUSE_ENDS = frozenset(_CLAUSE_MARKS + "\x00")  # \x00 separates paragraphs
+_SPACES = (" ", "\u3000", "\t", "\xa0")  # the spaces OCR text holds
 
 
 @dataclass(eq=False)  # compared by identity: two articles may hold equal text
@@ -52,9 +53,11 @@ class _Art:
 _SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
 
 
-def looks_unfinished(text: str) -> bool:
-    """A short line that reads like a cut body line rather than a headline."""
-    k = key(text)
+def looks_unfinished(text: str, k: str | None = None) -> bool:
+    """A short line that reads like a cut body line rather than a headline (``k``: its
+    matching form when already known)."""
+    if k is None:
+        k = key(text)
     if not k or k.endswith("——"):
         return False
     if k[-1] in DANGLING:
@@ -87,9 +90,12 @@ def starts_mid_sentence(text: str) -> bool:
     return text[:1] in _NO_OPENING and not head_is_word(text)
 
 
-def headline_parts(texts: list[str], headings: list[int]) -> tuple[str, str, str, list[str]]:
+def headline_parts(
+    texts: list[str], headings: list[int], keys: list[str] | None = None
+) -> tuple[str, str, str, list[str]]:
     """Split a headline group into kicker, title, subtitle and left-over lines."""
-    keys = [key(t) for t in texts]
+    if keys is None:
+        keys = [key(t) for t in texts]
     for s, k in enumerate(keys):
         if s >= 1 and (k.startswith("——") or k.startswith("--")):
             kicker = " ".join(texts[: s - 1])
@@ -187,7 +193,7 @@ class _Assembler:
 
     def set_headline(self, a: _Art, group: list[Line]) -> None:
         kicker, title, subtitle, extra = headline_parts(
-            [g.text for g in group], [g.heading for g in group]
+            [g.text for g in group], [g.heading for g in group], [g.key for g in group]
         )
         a.art.kicker, a.art.title, a.art.subtitle = kicker, title, subtitle
         if extra:
@@ -316,13 +322,13 @@ class _Assembler:
             joins = ob is not None and (
                 crossing_word(ob.text, first.text) or starts_lower(first.text)
             )
-            if joins or looks_unfinished(first.text):
+            if joins or looks_unfinished(first.text, first.key):
                 self.place_text(first.text)
                 run = run[1:]
                 continue
             break
         tail: list[Line] = []
-        while len(run) > 1 and looks_unfinished(run[-1].text):
+        while len(run) > 1 and looks_unfinished(run[-1].text, run[-1].key):
             tail.insert(0, run.pop())
         if run:
             self.short_group(run, nxt, "text" if tail else (nxt.kind if nxt is not None else None))
@@ -355,7 +361,7 @@ class _Assembler:
     def body_short(self, line: Line) -> None:
         cur = self.current
         assert cur is not None
-        if len(key(line.text)) > SUBHEAD_MAX:
+        if len(line.key) > SUBHEAD_MAX:
             self.place_text(line.text)
             return
         subheads = any(b.type == "subhead" for b in cur.art.blocks)
@@ -580,8 +586,13 @@ def _flag_duplicates(arts: list[ParsedArticle]) -> None:
     cut = joined
     for mark in _CLAUSE_MARKS:
         cut = cut.replace(mark, "\x00")
-    counts = Counter([c.strip() for c in cut.split("\x00") if len(c) >= DUPLICATE_MIN])
-    repeated = [k for k, n in counts.items() if n >= 2 and len(k) >= DUPLICATE_MIN]
+    parts = cut.split("\x00")
+    if any(space in cut for space in _SPACES):  # rare: clauses are compared without them
+        parts = [c.strip() for c in parts]
+    counts = Counter(parts)
+    if len(counts) == len(parts):
+        return
+    repeated = [k for k, n in counts.items() if n > 1 and len(k) >= DUPLICATE_MIN]
     if not repeated:
         return
     second: list[tuple[int, str]] = []
