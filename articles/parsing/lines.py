@@ -148,6 +148,7 @@ def split_lines(text: str) -> list[Line]:
             and "摄" not in clean[-4:]
             and (
                 ("。" in clean and " " not in clean and "\u3000" not in clean)
+                or clean[-1] in _OPEN_LAST
                 or (
                     len(clean) > LONG
                     and len(clean) - clean.count(" ") - clean.count("\u3000") - clean.count("\t") > LONG
@@ -214,8 +215,10 @@ _LONG_MARKS = frozenset("【编来稿转")  # first characters of an editor's no
 # A line is plain body text without further checks when it does not open like a marker,
 # a dateline (本报…, 新华社…, 中新社…) or an agency credit, does not end with a photo credit
 # (…摄), and either holds a full stop (no headline, column, byline or region line does; an
-# author line needs a space) or is long.
-_PLAIN_NOT_FIRST = _LONG_MARKS | frozenset("本新中(（")
+# author line needs a space), ends with an opening or clause mark, or is long.
+_PLAIN_NOT_FIRST = _LONG_MARKS | frozenset("本新中(（阅")
+# … or ends like a cut body line (what ``is_short`` calls text); 阅读提示： is excluded above
+_OPEN_LAST = frozenset("，,、：:；;“‘《（(「『")
 
 
 def _long_kind(line: Line, t: str) -> None:

@@ -260,10 +260,14 @@ class _Assembler:
             ]
             scored.sort(key=lambda s: -s[0])
             _, raw, best, end = scored[0]
-        lower = starts_lower(text)
-        strong = raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD
-        if best is self.current or strong or lower or (cur_open and len(scored) > 1):
-            if len(scored) > 1 and best is not self.current:
+        lower = text[:1] in LOWER_START
+        if (
+            best is current
+            or lower
+            or (cur_open and len(scored) > 1)
+            or (raw >= WORD_JOIN and word_freq(crossing_word(end, text)) >= COMMON_WORD)
+        ):
+            if len(scored) > 1 and best is not current:
                 best.art.warnings.append(f"按词表拼接：…{end[-4:]}|{text[:4]}…")
             elif raw == 0 and not lower:
                 best.art.warnings.append(f"拼接存疑：…{end[-4:]}|{text[:4]}…")
