@@ -438,18 +438,19 @@ class _Assembler:
             self.place_text(line.text)
 
 
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 LEAD_SHARE = 0.15  # a paragraph handed back shares at least this much of its wording …
-LEAD_RATIO = 2.0  # … and this many times more with the piece it goes to than the one it leaves
-LEAD_SAMPLE = 150  # wording compared: the opening characters of each paragraph and subhead
+LEAD_RATIO = 1.5  # … and this many times more with the piece it goes to than the one it leaves
+LEAD_SAMPLE = 80  # wording compared: the opening characters of each paragraph and subhead
 MIN_KEPT = 2  # paragraphs a story keeps (its dateline paragraph and at least one more)
 
 
 def _bigrams(text: str) -> set[str]:
     """The pairs of adjacent CJK characters in ``text`` (its wording, for comparing texts)."""
-    t = _NOT_CJK.sub("\x00", text)
-    pairs = set(map(add, t, t[1:]))  # (a C loop; then drop the pairs with a non-CJK side)
-    return {p for p in pairs if "\x00" not in p} if "\x00" in t else pairs
+    pairs: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        pairs.update(map(add, run, run[1:]))
+    return pairs
 
 
 def _share(words: set[str], other: set[str]) -> float:
@@ -491,17 +492,19 @@ def _reclaim_leads(arts: list[_Art]) -> None:
 def _lead_split(blocks: list[Block], piece: set[str]) -> int:
     """The first of the story's last paragraphs that belong to the piece (0: none)."""
     grams = [_bigrams(b.text[:LEAD_SAMPLE]) for b in blocks]
-    kept: set[str] = set().union(*grams[:MIN_KEPT])
-    for k in range(MIN_KEPT, len(blocks)):
-        if k > MIN_KEPT:
-            kept |= grams[k - 1]
+    n = len(blocks)
+    for k in range(MIN_KEPT, n):
         if not ends_sentence(blocks[k - 1].text) or starts_mid_sentence(blocks[k].text):
             continue
-        moved = Counter(b for g in grams[k:] for b in g)
-        for g in grams[k:]:
-            # shared with the piece or with another moved paragraph
-            new = sum(1 for b in g if b in piece or moved[b] > 1) / len(g) if g else 0.0
-            if new < LEAD_SHARE or new < LEAD_RATIO * _share(g, kept):
+        kept = set().union(*grams[:k])
+        for j in range(k, n):
+            g = grams[j]
+            if not g:
+                break
+            # shared with the piece or with another of the moved paragraphs
+            others = piece.union(*grams[k:j], *grams[j + 1 :])
+            new = len(g & others) / len(g)
+            if new < LEAD_SHARE or new < LEAD_RATIO * len(g & kept) / len(g):
                 break
         else:
             return k
