@@ -61,4 +61,11 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(column=column)
 
     def filter_q(self, queryset, name, value):
-        return search_articles(queryset, value)
+        """Search; the date range also moves the search's window of newest matches."""
+        data = self.form.cleaned_data
+        return search_articles(
+            queryset,
+            value,
+            date_after=data.get("date_after") or data.get("date"),
+            date_before=data.get("date_before") or data.get("date"),
+        )

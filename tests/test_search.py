@@ -544,3 +544,17 @@ def test_person_fixture_name_is_indexed_once_per_article(article):
     assert index_rows(article.pk) == 1
     assert Person.objects.filter(name="马学礼").count() == 1
     assert Photo.objects.count() == 0
+
+
+def test_the_shared_filter_passes_its_date_range_to_the_search_window(db, monkeypatch):
+    """Readers filtering a common word by date reach matches older than the newest window."""
+    from articles.filters import ArticleFilter
+
+    monkeypatch.setattr(search_index, "WINDOW", 2)
+    for day in range(1, 7):
+        make(f"工会{day}", day=day)
+    params = {"q": "工会", "date_after": "2020-10-02", "date_before": "2020-10-03"}
+    found = ArticleFilter(params, queryset=Article.objects.all()).qs
+    assert [a.title for a in found] == ["工会3", "工会2"]
+    one_day = ArticleFilter({"q": "工会", "date": "2020-10-01"}, queryset=Article.objects.all()).qs
+    assert [a.title for a in one_day] == ["工会1"]
