@@ -56,7 +56,7 @@ class _TokenTable(dict):
 
 
 _FOLD = _FoldTable()
-_TOKEN = _TokenTable()
+_TOKEN = TOKEN_TABLE = _TokenTable()
 
 
 def fold(text: str) -> str:
