@@ -88,6 +88,8 @@ def main() -> None:
     for stale in OUT.glob("import.sqlite3*"):
         stale.unlink()
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DJANGO_DEBUG"] = "0"  # production settings: no query recording
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-" + "k" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -563,3 +563,21 @@ def test_an_import_refreshes_sqlites_planner_statistics():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_imports_search_index_equals_a_rebuild_from_the_database():
+    """The loader indexes from what it holds in memory; a rebuild must find exactly the same."""
+    from articles.search import search_articles
+
+    run(publish=True)
+    queries = ["马学礼", "工会", "职工 培训", '"新就业形态劳动者"', "APP", "本报", "夏同军", "2020年"]
+
+    def results():
+        return {
+            q: list(search_articles(Article.objects.all(), q).values_list("pk", flat=True)) for q in queries
+        }
+
+    before = results()
+    assert all(before.values())
+    call_command("rebuild_search_index", verbosity=0)
+    assert results() == before

@@ -38,7 +38,7 @@ from articles.models import (
     Role,
 )
 from articles.parsing import ParsedArticle, ParsedPage
-from articles.search import reindex_articles
+from articles.search import document, index_documents
 
 from .plan import PageSpec
 
@@ -199,12 +199,16 @@ def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResu
         "text": text,
         "imported_at": timezone.now(),
     }
-    if stored is None:
+    if fresh:
+        PageSource.objects.create(page=page, **source)
+    elif stored is None:
         PageSource.objects.update_or_create(page=page, defaults=source)
     else:
         PageSource.objects.filter(page=page).update(**source)
-    article_ids = [a.pk for a in articles] + [a.pk for a in kept.values()]
-    reindex_articles(article_ids)
+    index_documents(
+        {a.pk: document(spec.issue_date, a.kicker, a.title, a.subtitle, a.body, a.editor_note,
+                        a.reading_tip, names) for a, names in articles}
+    )  # fmt: skip
     bump_content_version()
     return result
 
@@ -234,7 +238,10 @@ def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
     return kept
 
 
-def _write_articles(page, parsed: ParsedPage, kept, publish, cache: PeopleCache, result) -> list[Article]:
+def _write_articles(
+    page, parsed: ParsedPage, kept, publish, cache: PeopleCache, result
+) -> list[tuple[Article, list[str]]]:
+    """Create the page's articles and bylines; return each article with its byline names."""
     now = timezone.now()
     rows: list[tuple[Article, ParsedArticle]] = []
     for position, pa in enumerate(parsed.articles, start=1):
@@ -270,6 +277,7 @@ def _write_articles(page, parsed: ParsedPage, kept, publish, cache: PeopleCache,
         (c.name.strip(), c.affiliation.strip()) for _, pa in rows for c in pa.bylines if c.name.strip()
     }
     ids = cache.person_ids(credits)
+    byline_names = {pk: name for (name, _), pk in ids.items()}
     bylines, seen = [], set()
     for article, pa in rows:
         for order, c in enumerate(pa.bylines):
@@ -284,7 +292,10 @@ def _write_articles(page, parsed: ParsedPage, kept, publish, cache: PeopleCache,
             bylines.append(Byline(article=article, person_id=key[1], role=role, order=order))
     Byline.objects.bulk_create(bylines)
     result.bylines = len(bylines)
-    return [a for a, _ in rows]
+    names: dict[int, list[str]] = {a.pk: [] for a, _ in rows}
+    for byline in bylines:
+        names[byline.article_id].append(byline_names[byline.person_id])
+    return [(a, names[a.pk]) for a, _ in rows]
 
 
 def _fit_headline(pa: ParsedArticle, warnings: list[str]) -> tuple[dict, list[dict]]:

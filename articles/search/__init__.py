@@ -163,9 +163,27 @@ def article_blocks(
         "pk", "page__issue__date", "kicker", "title", "subtitle", "body", "editor_note", "reading_tip"
     )
     for pk, date, kicker, title, subtitle, body, editor_note, reading_tip in rows:
-        blocks = [b.get("text", "") for b in body or [] if isinstance(b, dict)]
-        docs[pk] = (date, [kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra[pk]])
+        docs[pk] = document(date, kicker, title, subtitle, body, editor_note, reading_tip, extra[pk])
     return docs
+
+
+def document(date, kicker, title, subtitle, body, editor_note, reading_tip, extra) -> tuple:
+    """One article's indexed text: (issue date, head blocks, body blocks).
+
+    ``extra`` is the text gathered from related rows: byline names, then the titles and
+    captions of the article's photos, then photo-credit names.
+    """
+    blocks = [b.get("text", "") for b in body or [] if isinstance(b, dict)]
+    return (date, [kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra])
+
+
+def index_documents(docs: dict[int, tuple]) -> None:
+    """Index articles whose text the caller already holds (``document()`` for each id).
+
+    For bulk writers that have just created the rows; others use ``reindex_articles``.
+    """
+    if index.supported() and docs:
+        index.write(docs, stale_ids=list(docs))
 
 
 def reindex_articles(article_ids: Iterable[int], apps=global_apps, batch_size: int = 1000) -> int:
