@@ -60,9 +60,7 @@ POSITIONS = (
     "代表",
     "组长",
 )
-AUTHOR_RE = re.compile(
-    rf"^(?P<affil>.{{4,40}}?(?:{'|'.join(POSITIONS)}))[ \u3000]+(?P<name>{NAME})$"
-)
+AUTHOR_RE = re.compile(rf"^(?P<affil>.{{4,40}}?(?:{'|'.join(POSITIONS)}))[ \u3000]+(?P<name>{NAME})$")
 TAIL_BYLINE_RE = re.compile(rf"(?<=[。！？!?…”])\s*[(（](?P<names>{NAMES})[)）]\s*$")
 TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
 PLAIN_COLUMNS = {

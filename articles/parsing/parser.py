@@ -210,6 +210,13 @@ class _Assembler:
     # -- text -----------------------------------------------------------------------------
     def place_text(self, text: str) -> None:
         text = close_cjk_spaces(text.strip())
+        if "版" in text:  # a jump line opening or closing the text
+            self.jump_marks(text)
+            return
+        self.place_plain(text)
+
+    def jump_marks(self, text: str) -> None:
+        """``place_text`` for text that may open with ``(上接第1版)`` or end with ``(下转第2版)``."""
         if "版" in text[:12]:
             m = JUMP_RE.match(key(text[:12]))
             if m and m.group(1) == "上接":
@@ -221,6 +228,10 @@ class _Assembler:
             if m and text.endswith(m.group(0)) and m.group(1) == "下转":
                 self.ensure_current().art.continued_to_page = int(m.group(2))
                 text = text[: len(text) - len(m.group(0))].rstrip()
+        self.place_plain(text)
+
+    def place_plain(self, text: str) -> None:
+        """``place_text`` once jump marks are off the text."""
         if not text:
             return
         if self.tip_for is not None:
@@ -244,6 +255,16 @@ class _Assembler:
     def continuation_of(self, text: str) -> _Art | None:
         """The article whose open last paragraph this text continues, if any."""
         current = self.current
+        if not self._open and not self._dirty:
+            # only the current article can have an open end: the commonest case, kept cheap
+            if current is None:
+                return None
+            blocks = current.art.blocks
+            if not blocks or blocks[-1].type != "paragraph":
+                return None
+            end = blocks[-1].text.rstrip()
+            if end[-1:] in FINAL or (end[-1:] in CLOSERS and end[-2:-1] in FINAL):
+                return None
         cands = self.open_arts()
         if not cands:
             return None
@@ -323,9 +344,7 @@ class _Assembler:
         while run and cur is not None and opened:
             first = run[0]
             ob = cur.open_block()
-            joins = ob is not None and (
-                crossing_word(ob.text, first.text) or starts_lower(first.text)
-            )
+            joins = ob is not None and (crossing_word(ob.text, first.text) or starts_lower(first.text))
             if joins or looks_unfinished(first.text, first.key):
                 self.place_text(first.text)
                 run = run[1:]
@@ -349,12 +368,7 @@ class _Assembler:
             if nkind == "text" and has_body and crossing:
                 self.place_text(only.text)
                 return
-            if (
-                nkind not in OPENINGS
-                and nkind != "text"
-                and cur is not None
-                and self.column is None
-            ):
+            if nkind not in OPENINGS and nkind != "text" and cur is not None and self.column is None:
                 self.place_text(only.text)
                 return
             if nkind == "text" and has_body and self.column is None and not self.pending:

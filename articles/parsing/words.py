@@ -64,17 +64,13 @@ def crossing_word(end: str, start: str) -> str:
 def _spans(cut: int, n: int) -> tuple[tuple[int, int], ...]:
     """Slices ``joined[i:j]`` that cross position ``cut`` (``i < cut < j``), at most
     ``MAX_WORD`` long, longest first and leftmost first among equals."""
-    spans = [
-        (i, j) for i in range(cut) for j in range(cut + 1, min(n, i + MAX_WORD) + 1)
-    ]
+    spans = [(i, j) for i in range(cut) for j in range(cut + 1, min(n, i + MAX_WORD) + 1)]
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))
     return tuple(spans)
 
 
 # every (tail length, head length) a break can have: both at most MAX_WORD - 1
-_SPANS = {
-    (t, h): _spans(t, t + h) for t in range(1, MAX_WORD) for h in range(1, MAX_WORD)
-}
+_SPANS = {(t, h): _spans(t, t + h) for t in range(1, MAX_WORD) for h in range(1, MAX_WORD)}
 
 
 def _crossing(tail: str, head: str, words: dict[str, int]) -> str:
