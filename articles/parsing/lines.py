@@ -128,7 +128,7 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     gap = 0
     for i, raw in enumerate(text.split("\n")):
-        clean = raw.strip()
+        clean = raw.strip() if raw else raw
         if not clean:
             gap += 1
             continue

@@ -209,7 +209,8 @@ class _Assembler:
 
     # -- text -----------------------------------------------------------------------------
     def place_text(self, text: str) -> None:
-        text = close_cjk_spaces(text.strip())
+        """Place a line of body text (a ``Line.text``: already stripped)."""
+        text = close_cjk_spaces(text)
         if "版" in text:  # a jump line opening or closing the text
             self.jump_marks(text)
             return
@@ -364,8 +365,7 @@ class _Assembler:
         if len(run) == 1:
             only = run[0]
             has_body = cur is not None and bool(cur.art.blocks)
-            crossing = nxt is not None and crossing_word(only.text, nxt.text)
-            if nkind == "text" and has_body and crossing:
+            if nkind == "text" and has_body and nxt is not None and crossing_word(only.text, nxt.text):
                 self.place_text(only.text)
                 return
             if nkind not in OPENINGS and nkind != "text" and cur is not None and self.column is None:
