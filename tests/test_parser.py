@@ -62,9 +62,7 @@ def test_two_lines_are_title_and_subtitle():
 
 
 def test_kicker_ending_in_dash_leads_into_title():
-    a = only(
-        page("企业3次变动联系人，但工会工作者始终耐心细致——", "“工会没建起来，决不能放弃”", BODY)
-    )
+    a = only(page("企业3次变动联系人，但工会工作者始终耐心细致——", "“工会没建起来，决不能放弃”", BODY))
     assert a.kicker == "企业3次变动联系人，但工会工作者始终耐心细致"
     assert a.title == "“工会没建起来，决不能放弃”"
 
@@ -141,9 +139,7 @@ def test_dateline_forms(line, dateline, credits, start):
 
 
 def test_byline_line_under_headline():
-    a = only(
-        page("“建会小分队”来了", "本报记者 田国奎 本报通讯员 冯际刚", "6月10日，记者来到某公司。")
-    )
+    a = only(page("“建会小分队”来了", "本报记者 田国奎 本报通讯员 冯际刚", "6月10日，记者来到某公司。"))
     assert people(a.bylines) == [("记者", "田国奎"), ("通讯员", "冯际刚")]
     assert paras(a) == ["6月10日，记者来到某公司。"]
 
@@ -164,9 +160,7 @@ def test_signed_column_author_after_affiliation():
 
 
 def test_bracketed_name_at_the_very_end_is_a_byline():
-    a = only(
-        page("某省推进产改", "本报讯 近日，某省推进产改工作。", "在新征程上再立新功。（梁伟强）")
-    )
+    a = only(page("某省推进产改", "本报讯 近日，某省推进产改工作。", "在新征程上再立新功。（梁伟强）"))
     assert "梁伟强" in [c.name for c in a.bylines]
     assert next(c.role for c in a.bylines if c.name == "梁伟强") in ("", "作者")
     assert paras(a)[-1] == "在新征程上再立新功。"
@@ -346,9 +340,7 @@ def test_photo_credit_with_agency_line():
 
 
 def test_xinhua_credit_in_brackets():
-    (p,) = photos_of(
-        "消防安全进校园\n\n11月9日，孩子们在体验消防设备。\n\n新华社发（胡馨学 摄）"
-    ).photos
+    (p,) = photos_of("消防安全进校园\n\n11月9日，孩子们在体验消防设备。\n\n新华社发（胡馨学 摄）").photos
     assert [c.name for c in p.credits] == ["胡馨学"]
     assert p.agency == "新华社"
 
@@ -366,9 +358,7 @@ def test_credit_on_caption_last_line_and_title_after_caption():
 
 
 def test_several_names_in_one_credit():
-    (p,) = photos_of(
-        "职工线上点单 工会线下配单\n\n6月22日，开办茶艺培训。 本报通讯员 张锋 孟宪勋 摄"
-    ).photos
+    (p,) = photos_of("职工线上点单 工会线下配单\n\n6月22日，开办茶艺培训。 本报通讯员 张锋 孟宪勋 摄").photos
     assert p.title == "职工线上点单 工会线下配单"
     assert people(p.credits) == [("通讯员", "张锋"), ("通讯员", "孟宪勋")]
 
@@ -458,9 +448,7 @@ def test_decode_errors(data, word):
 
 
 def _norm(s: str) -> str:
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace() and ch not in "#*"
-    )
+    return "".join(ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace() and ch not in "#*")
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
