@@ -321,7 +321,8 @@ class Article(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
             models.Index(fields=["needs_review", "status"], name="article_review_idx"),
-            models.Index(fields=["column", "status"], name="article_column_status_idx"),
+            # Covers the per-column counts of published articles (home, column list).
+            models.Index(fields=["column", "status", "published_at"], name="article_column_visible_idx"),
         ]
 
     def __str__(self) -> str:
