@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,6 +36,21 @@ class BlockType(models.TextChoices):
     SUBHEAD = "subhead", "小标题"
 
 
+def is_staff(user) -> bool:
+    """Staff see drafts everywhere (marked as such); everyone else sees published content."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+class VisibleQuerySet(models.QuerySet):
+    """A queryset with ``published()`` (what readers may see) and ``visible_to(user)``."""
+
+    def published(self):
+        raise NotImplementedError
+
+    def visible_to(self, user):
+        return self.all() if is_staff(user) else self.published()
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -44,13 +59,10 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class IssueQuerySet(models.QuerySet):
-    def with_published(self):
-        """Issues that have at least one published article."""
-        return self.filter(
-            pages__articles__status=Article.Status.PUBLISHED,
-            pages__articles__published_at__lte=timezone.now(),
-        ).distinct()
+class IssueQuerySet(VisibleQuerySet):
+    def published(self):
+        """Issues with at least one published article."""
+        return self.filter(Exists(Article.objects.published().filter(page__issue=OuterRef("pk"))))
 
 
 class Issue(TimeStampedModel):
@@ -89,12 +101,20 @@ class Issue(TimeStampedModel):
         )
 
 
+class PageQuerySet(VisibleQuerySet):
+    def published(self):
+        """Pages with at least one published article."""
+        return self.filter(Exists(Article.objects.published().filter(page=OuterRef("pk"))))
+
+
 class Page(TimeStampedModel):
     """A printed page (版) of an issue."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
     number = models.PositiveSmallIntegerField("版次", help_text="印刷版次，如 3 表示第03版。")
     name = models.CharField("版名", max_length=50, blank=True, help_text="如：要闻、工会新闻。")
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "版面"
@@ -142,6 +162,17 @@ class PageSource(models.Model):
         return self.filename
 
 
+class ColumnQuerySet(VisibleQuerySet):
+    def published(self):
+        """Columns with at least one published article."""
+        return self.filter(Exists(Article.objects.published().filter(column=OuterRef("pk"))))
+
+    def with_article_counts(self):
+        """Each column with ``article_count``, its published articles (counted from an index)."""
+        published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
+        return self.annotate(article_count=Count("articles", filter=published))
+
+
 class Column(models.Model):
     """A column (栏目) such as 主席之声 or 工会博览."""
 
@@ -150,6 +181,8 @@ class Column(models.Model):
         "网址名", max_length=80, help_text="只含英文字母、数字和连字符，用于网址；留空则按拼音生成。"
     )
     description = models.TextField("简介", blank=True)
+
+    objects = ColumnQuerySet.as_manager()
 
     class Meta:
         verbose_name = "栏目"
@@ -184,6 +217,14 @@ class Column(models.Model):
         return slug
 
 
+class PersonQuerySet(VisibleQuerySet):
+    def published(self):
+        """People credited on a published article or on a photo readers may see."""
+        bylines = Byline.objects.filter(person=OuterRef("pk"), article__in=Article.objects.published())
+        credits = PhotoCredit.objects.filter(person=OuterRef("pk"), photo__in=Photo.objects.published())
+        return self.filter(Exists(bylines) | Exists(credits))
+
+
 class Person(models.Model):
     """A reporter, correspondent, author or photographer."""
 
@@ -191,6 +232,8 @@ class Person(models.Model):
     affiliation = models.CharField(
         "单位职务", max_length=200, blank=True, help_text="署名中姓名前的单位和职务，如某某总工会主席。"
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "人物"
@@ -208,7 +251,7 @@ class Person(models.Model):
         return reverse("site:person", kwargs={"pk": self.pk})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(VisibleQuerySet):
     def published(self):
         """What readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -228,6 +271,11 @@ class ArticleQuerySet(models.QuerySet):
     def with_page(self):
         """Join what every listing shows: the page, its issue and the column."""
         return self.select_related("page__issue", "column")
+
+    def with_bylines(self):
+        """Prefetch the bylines, in print order, with their people."""
+        bylines = Byline.objects.select_related("person").order_by("order", "pk")
+        return self.prefetch_related(models.Prefetch("bylines", queryset=bylines))
 
     def publish(self) -> int:
         """Publish every draft in the queryset now; returns how many changed."""
@@ -402,13 +450,18 @@ class Byline(models.Model):
         return f"{self.role}{self.person.name}" if self.role else self.person.name
 
 
-class PhotoQuerySet(models.QuerySet):
+class PhotoQuerySet(VisibleQuerySet):
     def published(self):
-        """Photos readers may see: on a page with published articles, or with a published article."""
+        """Photos readers may see: with a published article, or standing alone on a page
+        that has a published article (a page imported as drafts keeps its photos hidden)."""
         visible = Article.objects.published()
-        return self.filter(
-            Q(article__in=visible) | Q(article__isnull=True, page__articles__in=visible)
-        ).distinct()
+        page_published = Exists(visible.filter(page=OuterRef("page")))
+        return self.filter(Q(article__in=visible) | (Q(article__isnull=True) & page_published))
+
+    def with_credits(self):
+        """Prefetch the credits, in print order, with their people."""
+        credits = PhotoCredit.objects.select_related("person").order_by("order", "pk")
+        return self.prefetch_related(models.Prefetch("credits", queryset=credits))
 
 
 def photo_upload_to(instance: Photo, filename: str) -> str:

@@ -14,7 +14,7 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from . import search as search_engine
 from .cache import reader_cache
 from .filters import ArticleFilter
-from .models import Article, Byline, Column, Issue, Page, Person, Photo, PhotoCredit
+from .models import Article, Byline, Column, Issue, Page, Person, Photo, PhotoCredit, is_staff
 
 PER_PAGE = 20
 PERSON_PHOTOS = 24
@@ -33,37 +33,6 @@ CN_WEEKDAYS = "一二三四五六日"
 
 
 # ---------------------------------------------------------------- queries
-
-
-def is_staff(request) -> bool:
-    return request.user.is_authenticated and request.user.is_staff
-
-
-def visible_articles(request):
-    """What this request may see: published articles, or everything for staff."""
-    return Article.objects.all() if is_staff(request) else Article.objects.published()
-
-
-def visible_photos(request):
-    """Photos readers may see: with a visible article or standing alone on a page.
-
-    Pages without visible articles are never shown, so a photo standing alone is
-    visible wherever it is listed.
-    """
-    if is_staff(request):
-        return Photo.objects.all()
-    return Photo.objects.filter(
-        Q(article__isnull=True)
-        | Q(article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now())
-    )
-
-
-def bylines_prefetch() -> Prefetch:
-    return Prefetch("bylines", queryset=Byline.objects.select_related("person").order_by("order", "pk"))
-
-
-def credits_prefetch() -> Prefetch:
-    return Prefetch("credits", queryset=PhotoCredit.objects.select_related("person").order_by("order", "pk"))
 
 
 def issues_with(articles):
@@ -77,9 +46,9 @@ def pages_with(articles):
 
 def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
     """The issue's pages that have visible articles, each with its articles and photos."""
-    articles = visible_articles(request).select_related("column").order_by("position")
+    articles = Article.objects.visible_to(request.user).select_related("column").order_by("position")
     if bylines:
-        articles = articles.prefetch_related(bylines_prefetch())
+        articles = articles.with_bylines()
     pages = (
         Page.objects.filter(issue=issue)
         .order_by("number")
@@ -87,7 +56,7 @@ def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
             Prefetch("articles", queryset=articles),
             Prefetch(
                 "photos",
-                queryset=visible_photos(request).order_by("position").prefetch_related(credits_prefetch()),
+                queryset=Photo.objects.visible_to(request.user).order_by("position").with_credits(),
             ),
         )
     )
@@ -100,12 +69,8 @@ def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
 
 
 def columns_with_counts(*, only_used: bool = False):
-    now = timezone.now()
-    published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now)
-    columns = Column.objects.annotate(article_count=Count("articles", filter=published)).order_by("name")
-    if only_used:
-        columns = columns.filter(article_count__gt=0)
-    return columns
+    columns = Column.objects.with_article_counts().order_by("name")
+    return columns.filter(article_count__gt=0) if only_used else columns
 
 
 def date_or_404(year: int, month: int, day: int) -> datetime.date:
@@ -135,7 +100,7 @@ def cn_weekday(d: datetime.date) -> str:
 @reader_cache
 def home(request):
     """The latest issue: its pages with their article titles and photos; the columns."""
-    visible = visible_articles(request)
+    visible = Article.objects.visible_to(request.user)
     issue = issues_with(visible).order_by("-date").first()
     pages = issue_pages(request, issue) if issue else []
     previous_issue = None
@@ -163,7 +128,7 @@ def issue(request, year, month, day):
     pages = issue_pages(request, obj, bylines=True)
     if not pages:
         raise Http404("这一期没有已发布的稿件")
-    visible = visible_articles(request)
+    visible = Article.objects.visible_to(request.user)
     return render(
         request,
         "site/issue.html",
@@ -183,20 +148,13 @@ def issue(request, year, month, day):
 def page(request, year, month, day, number):
     date = date_or_404(year, month, day)
     obj = get_object_or_404(Page.objects.select_related("issue"), issue__date=date, number=number)
-    visible = visible_articles(request)
-    articles = list(
-        visible.filter(page=obj)
-        .select_related("column")
-        .prefetch_related(bylines_prefetch())
-        .order_by("position")
-    )
+    visible = Article.objects.visible_to(request.user)
+    articles = list(visible.filter(page=obj).select_related("column").with_bylines().order_by("position"))
     if not articles:
         raise Http404("这一版没有已发布的稿件")
     for a in articles:
         a.page = obj
-    photos = list(
-        visible_photos(request).filter(page=obj).order_by("position").prefetch_related(credits_prefetch())
-    )
+    photos = list(Photo.objects.visible_to(request.user).filter(page=obj).order_by("position").with_credits())
     siblings = list(pages_with(visible).filter(issue=obj.issue).order_by("number").values("number", "name"))
     numbers = [s["number"] for s in siblings]
     here = numbers.index(obj.number)
@@ -221,7 +179,7 @@ def _part_link(request, other: Article | None) -> Article | None:
     """A continued article's other part, if this request may see it."""
     if other is None:
         return None
-    return other if (other.is_published or is_staff(request)) else None
+    return other if (other.is_published or is_staff(request.user)) else None
 
 
 @require_safe
@@ -229,17 +187,22 @@ def _part_link(request, other: Article | None) -> Article | None:
 def article(request, year, month, day, number, position):
     date = date_or_404(year, month, day)
     obj = get_object_or_404(
-        visible_articles(request).select_related("page__issue", "column", "continued_from__page__issue"),
+        Article.objects.visible_to(request.user).select_related(
+            "page__issue", "column", "continued_from__page__issue"
+        ),
         page__issue__date=date,
         page__number=number,
         position=position,
     )
     bylines = list(obj.bylines.select_related("person").order_by("order", "pk"))
     photos = list(
-        visible_photos(request).filter(article=obj).order_by("position").prefetch_related(credits_prefetch())
+        Photo.objects.visible_to(request.user).filter(article=obj).order_by("position").with_credits()
     )
     siblings = list(
-        visible_articles(request).filter(page=obj.page).order_by("position").values("position", "title")
+        Article.objects.visible_to(request.user)
+        .filter(page=obj.page)
+        .order_by("position")
+        .values("position", "title")
     )
     positions = [s["position"] for s in siblings]
     here = positions.index(obj.position)
@@ -323,10 +286,10 @@ def columns(request):
 def column(request, slug):
     obj = get_object_or_404(Column, slug=slug)
     articles = (
-        visible_articles(request)
+        Article.objects.visible_to(request.user)
         .filter(column=obj)
         .select_related("page__issue")
-        .prefetch_related(bylines_prefetch())
+        .with_bylines()
         .newest_first()
     )
     page_obj = paginate(request, articles)
@@ -344,18 +307,18 @@ def column(request, slug):
 def person(request, pk):
     obj = get_object_or_404(Person, pk=pk)
     articles = (
-        visible_articles(request)
+        Article.objects.visible_to(request.user)
         .filter(pk__in=Byline.objects.filter(person=obj).values("article"))
         .with_page()
-        .prefetch_related(bylines_prefetch())
+        .with_bylines()
         .newest_first()
     )
     page_obj = paginate(request, articles)
     photos = list(
-        visible_photos(request)
+        Photo.objects.visible_to(request.user)
         .filter(pk__in=PhotoCredit.objects.filter(person=obj).values("photo"))
         .select_related("page__issue")
-        .prefetch_related(credits_prefetch())
+        .with_credits()
         .order_by("-page__issue__date", "page__number", "position")[:PERSON_PHOTOS]
     )
     if not page_obj.paginator.count and not photos:
@@ -379,7 +342,7 @@ def person(request, pk):
 @reader_cache
 def archive(request):
     years = (
-        issues_with(visible_articles(request))
+        issues_with(Article.objects.visible_to(request.user))
         .annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(issue_count=Count("pk"))
@@ -396,7 +359,7 @@ def archive(request):
 @reader_cache
 def archive_year(request, year):
     months = list(
-        issues_with(visible_articles(request))
+        issues_with(Article.objects.visible_to(request.user))
         .filter(date__year=year)
         .annotate(month=ExtractMonth("date"))
         .values("month")
@@ -421,7 +384,7 @@ def archive_year(request, year):
 def archive_month(request, year, month):
     if not 1 <= month <= 12 or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise Http404("没有这个月")
-    issues_here = issues_with(visible_articles(request))
+    issues_here = issues_with(Article.objects.visible_to(request.user))
     dates = set(issues_here.filter(date__year=year, date__month=month).values_list("date", flat=True))
     if not dates:
         raise Http404("这个月没有报纸")
@@ -467,7 +430,7 @@ def search(request):
     if searched and valid:
         q = filterset.form.cleaned_data.get("q") or ""
         terms = search_engine.parse_query(q) if q else []
-        qs = filterset.qs.select_related("page__issue", "column").prefetch_related(bylines_prefetch())
+        qs = filterset.qs.select_related("page__issue", "column").with_bylines()
         if not q:
             qs = qs.newest_first()
         page_obj = paginate(request, qs)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Column, Issue, Page, Person
 
-from .factories import ArticleFactory, IssueFactory, PageFactory, PersonFactory
+from .factories import ArticleFactory, IssueFactory, PageFactory, PersonFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,23 @@ def test_mark_edited_records_who_and_when(article, admin_user):
     article.save()
     article.refresh_from_db()
     assert article.edited and article.edited_by == admin_user and article.edited_at is not None
+
+
+def test_visible_to_is_one_rule_for_every_model(article, draft_article, admin_user):
+    """Readers see published content and what carries it; staff see drafts too."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles.models import Photo
+
+    reader = AnonymousUser()
+    on_draft_page = PhotoFactory(page=draft_article.page, title="草稿版面的图片")
+    on_published_page = PhotoFactory(page=article.page, title="已发布版面的图片")
+    with_draft = PhotoFactory(page=article.page, article=draft_article, title="草稿稿件的配图")
+    assert list(Article.objects.visible_to(reader)) == [article]
+    assert list(Issue.objects.visible_to(reader)) == [article.page.issue]
+    assert list(Page.objects.visible_to(reader)) == [article.page]
+    assert list(Photo.objects.visible_to(reader)) == [on_published_page]
+    assert list(Person.objects.visible_to(reader)) == [article.bylines.get().person]
+    assert set(Article.objects.visible_to(admin_user)) == {article, draft_article}
+    assert set(Photo.objects.visible_to(admin_user)) == {on_draft_page, on_published_page, with_draft}
+    assert Issue.objects.visible_to(admin_user).count() == 2

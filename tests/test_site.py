@@ -637,3 +637,20 @@ def test_named_urls_match_models(article):
     assert article.get_absolute_url() == "/2020/10/23/3/1/"
     assert article.page.get_absolute_url() == "/2020/10/23/3/"
     assert article.page.issue.get_absolute_url() == "/2020/10/23/"
+
+
+def test_photos_of_a_page_with_nothing_published_stay_hidden_everywhere(client, article):
+    """A page imported as drafts must not leak its news photos through a photographer's page."""
+    photographer = factories.PersonFactory(name="杨长武")
+    factories.BylineFactory(article=article, person=photographer)  # so the person page exists
+    draft_page = factories.PageFactory(
+        issue=factories.IssueFactory(date=datetime.date(2020, 10, 25)), number=1
+    )
+    factories.ArticleFactory(page=draft_page, position=1, status=Article.Status.DRAFT, published_at=None)
+    hidden = factories.PhotoFactory(page=draft_page, title="尚未发布的图片新闻")
+    factories.PhotoCreditFactory(photo=hidden, person=photographer)
+    html = client.get(photographer.get_absolute_url()).content.decode()
+    assert article.title in html
+    assert "尚未发布的图片新闻" not in html
+    api = client.get("/api/v1/photos/").json()
+    assert "尚未发布的图片新闻" not in json.dumps(api, ensure_ascii=False)

@@ -15,9 +15,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail
 
 from ..filters import ArticleFilter, IntegerFilter
-from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role
+from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role, is_staff
 from .errors import ParameterError, ParameterNotAllowed
-from .queries import is_staff, visible_articles, visible_photos
 
 STAFF_ONLY_MESSAGE = "仅限有权限的工作人员使用此参数，请先登录。"
 
@@ -143,12 +142,12 @@ class PersonFilter(django_filters.FilterSet):
         return self.request.user if self.request else None
 
     def _articles(self):
-        return visible_articles(self._user())
+        return Article.objects.visible_to(self._user())
 
     def filter_role(self, queryset, name, value):
         """Credited with this role on something the requester may see."""
         bylines = Byline.objects.filter(person=OuterRef("pk"), role=value, article__in=self._articles())
-        photos = visible_photos(self._user()).values("pk")
+        photos = Photo.objects.visible_to(self._user()).values("pk")
         credits = PhotoCredit.objects.filter(person=OuterRef("pk"), role=value, photo__in=photos)
         return queryset.filter(Exists(bylines) | Exists(credits))
 

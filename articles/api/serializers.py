@@ -15,8 +15,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Article, BlockType, Byline, Column, Issue, Page, Person, Photo, PhotoCredit, Role
-from .queries import is_staff
+from ..models import (
+    Article,
+    BlockType,
+    Byline,
+    Column,
+    Issue,
+    Page,
+    Person,
+    Photo,
+    PhotoCredit,
+    Role,
+    is_staff,
+)
 
 
 def _request(serializer):

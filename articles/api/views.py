@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from ..models import Article, Column, Issue, Page, Person, Photo
+from ..models import Article, Column, Issue, Page, Person, Photo, is_staff
 from . import queries, serializers
 from .errors import ParameterError
 from .filters import (
@@ -62,7 +62,7 @@ class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
 
     def get_filterset_class(self):
         # The schema documents the staff filters too (marked 仅工作人员).
-        if getattr(self, "swagger_fake_view", False) or queries.is_staff(self.user):
+        if getattr(self, "swagger_fake_view", False) or is_staff(self.user):
             return self.staff_filterset_class
         return self.filterset_class
 
@@ -141,7 +141,7 @@ class PersonViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     filterset_class = PersonFilter
 
     def get_queryset(self):
-        return queries.visible_people(self.user).order_by("name", "pk")
+        return Person.objects.visible_to(self.user).order_by("name", "pk")
 
 
 @extend_schema_view(
@@ -159,4 +159,4 @@ class ColumnViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     serializer_class = serializers.ColumnSerializer
 
     def get_queryset(self):
-        return queries.visible_columns(self.user).order_by("name", "pk")
+        return Column.objects.visible_to(self.user).order_by("name", "pk")
