@@ -599,3 +599,16 @@ def test_seed_pages_place_hidden_pieces():
     assert any(w.startswith("片段缺少开头") for w in nanjing.warnings)
     (qingdao,) = [a for a in by_name["001"].articles if a.title.startswith("青岛市总")]
     assert paras(qingdao)[-1].endswith("开展普法宣传。") and qingdao.needs_review
+
+
+def test_a_round_up_keeps_each_sections_dateline_and_the_spaces_between_its_names():
+    page = parse_page(
+        "各地启动服务月\n\n天 津\n\n本报讯（记者张玺 通讯员崔晓雪）11月4日,天津市总工会启动服务月。\n\n"
+        "湖 北\n\n本报荆州11月9日电（记者张翀 通讯员谢文哲）今天,湖北省在荆州市启动服务月。\n"
+    )
+    [article] = page.articles
+    paragraphs = [b.text for b in article.blocks if b.type == "paragraph"]
+    assert paragraphs[-1] == "本报荆州11月9日电（记者张翀 通讯员谢文哲）今天,湖北省在荆州市启动服务月。"
+    assert [(c.role, c.name) for c in article.bylines] == [
+        ("记者", "张玺"), ("通讯员", "崔晓雪"), ("记者", "张翀"), ("通讯员", "谢文哲"),
+    ]  # fmt: skip

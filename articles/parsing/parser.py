@@ -323,8 +323,14 @@ class _Assembler:
             self.place_body_start(cur, body)
             return
         if cur is not None and cur.art.blocks and cur.art.blocks[-1].type == "subhead":
+            # A later section of a round-up: its dateline stays in the text ("今天" needs it);
+            # the spaces between the names in its brackets are real, not OCR noise.
             cur.art.bylines.extend(c for c in line.data["credits"] if c not in cur.art.bylines)
-            cur.art.blocks.append(Block("paragraph", close_cjk_spaces(line.text)))
+            text = line.text.strip()
+            head = (
+                text[: len(text) - len(body.strip())] if body.strip() and text.endswith(body.strip()) else ""
+            )
+            cur.art.blocks.append(Block("paragraph", head + close_cjk_spaces(text[len(head) :])))
             return
         a = self.new_article(headless=True)
         a.art.dateline = line.data["dateline"]
