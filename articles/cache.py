@@ -6,11 +6,12 @@ content stores a new version, so every cached page becomes unreachable and the n
 load renders fresh: a fix in the admin shows on the next page load.
 
 The version changes on ``post_save`` / ``post_delete`` / ``m2m_changed`` of every
-content model, on ``update()`` / ``bulk_create()`` / ``bulk_update()`` through the
-article, issue and photo querysets (``publish()`` and ``unpublish()`` use
-``update()``), and whenever code that writes in bulk calls :func:`bump_content_version`
-(the importer does). Inside a transaction the version changes again when it commits,
-so a page rendered from not-yet-committed data is never kept under the new version.
+content model and on :data:`articles.models.content_changed`, which the content
+querysets send after ``update()`` / ``bulk_create()`` / ``bulk_update()`` (so
+``publish()``, ``unpublish()`` and the importer's bulk writes are covered); code that
+writes with raw SQL calls :func:`bump_content_version`. Inside a transaction the version
+changes again when it commits, so a page rendered from not-yet-committed data is never
+kept under the new version.
 
 Logged-in users are never served from nor stored in this cache (staff see drafts).
 
@@ -32,17 +33,15 @@ from django.utils.cache import patch_vary_headers
 
 from .models import (
     Article,
-    ArticleQuerySet,
     Byline,
     Column,
     Issue,
-    IssueQuerySet,
     Page,
     PageSource,
     Person,
     Photo,
     PhotoCredit,
-    PhotoQuerySet,
+    content_changed,
 )
 
 VERSION_KEY = "newsroom:content-version"
@@ -95,27 +94,7 @@ for _model in CONTENT_MODELS:
         _on_content_change, sender=_model, dispatch_uid=f"newsroom-cache-delete-{_model.__name__}"
     )
 m2m_changed.connect(_on_m2m_change, dispatch_uid="newsroom-cache-m2m")
-
-
-def _bumping(method):
-    """Wrap a queryset write that sends no signals so it also clears the page cache."""
-    if getattr(method, "_bumps_content_version", False):
-        return method
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        result = method(self, *args, **kwargs)
-        bump_content_version(self.db)
-        return result
-
-    wrapper._bumps_content_version = True
-    return wrapper
-
-
-# Writes that bypass model signals (ArticleQuerySet.publish/unpublish use update()).
-for _qs in (ArticleQuerySet, IssueQuerySet, PhotoQuerySet):
-    for _name in ("update", "bulk_create", "bulk_update"):
-        setattr(_qs, _name, _bumping(getattr(_qs, _name)))
+content_changed.connect(_on_content_change, dispatch_uid="newsroom-cache-bulk")
 
 
 def _page_key(request) -> str:

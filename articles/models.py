@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,7 +42,32 @@ def is_staff(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
-class VisibleQuerySet(models.QuerySet):
+content_changed = Signal()
+"""Sent (``sender`` = model, ``using`` = alias) after a queryset write that sends no model
+signals: ``update()``, ``bulk_create()``, ``bulk_update()``. With ``post_save`` and
+``post_delete`` it tells listeners (the page cache) that the paper's content changed."""
+
+
+class ContentQuerySet(models.QuerySet):
+    """The paper's content: bulk writes announce themselves through ``content_changed``."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed.send(sender=self.model, using=self.db)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed.send(sender=self.model, using=self.db)
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        rows = super().bulk_update(objs, *args, **kwargs)
+        content_changed.send(sender=self.model, using=self.db)
+        return rows
+
+
+class VisibleQuerySet(ContentQuerySet):
     """A queryset with ``published()`` (what readers may see) and ``visible_to(user)``."""
 
     def published(self):
@@ -153,6 +179,8 @@ class PageSource(models.Model):
     encoding = models.CharField("原始编码", max_length=20, blank=True)
     text = models.TextField("OCR 原文")
     imported_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "版面原文"
@@ -438,6 +466,8 @@ class Byline(models.Model):
     role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "署名"
         verbose_name_plural = "署名"
@@ -516,6 +546,8 @@ class PhotoCredit(models.Model):
     )
     role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "图片署名"

@@ -84,15 +84,29 @@ def test_queryset_unpublish_and_publish_clear_the_cache(client, article):
     assert client.get(url).status_code == 200
 
 
-def test_bulk_writers_call_bump_content_version(client, article):
-    """A plain update() of a page name is not seen until the writer bumps the version."""
+def test_a_bulk_update_of_any_content_shows_on_next_load(client, article):
+    """update() sends no model signals; the content querysets announce it themselves."""
     url = article.page.get_absolute_url()
     assert "工会新闻" in client.get(url).content.decode()
-    Page.objects.filter(pk=article.page.pk).update(name="要闻")  # Page has no bumping queryset
-    assert "工会新闻" in client.get(url).content.decode()  # still the cached page
-    bump_content_version()
+    Page.objects.filter(pk=article.page.pk).update(name="要闻")
     body = client.get(url).content.decode()
     assert "要闻" in body and "工会新闻" not in body
+    assert "通讯员" not in client.get(article.get_absolute_url()).content.decode()
+    Byline.objects.filter(article=article).update(role="通讯员")
+    assert "通讯员" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_raw_sql_writers_call_bump_content_version(client, article):
+    """Writes the ORM cannot see (raw SQL) clear the cache when the writer says so."""
+    from django.db import connection
+
+    url = article.page.get_absolute_url()
+    assert "工会新闻" in client.get(url).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE articles_page SET name = %s WHERE id = %s", ["要闻", article.page.pk])
+    assert "工会新闻" in client.get(url).content.decode()  # still the cached page
+    bump_content_version()
+    assert "要闻" in client.get(url).content.decode()
 
 
 def test_bulk_create_of_articles_clears_the_cache(client, article):

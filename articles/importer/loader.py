@@ -24,7 +24,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.cache import bump_content_version
 from articles.models import (
     Article,
     Byline,
@@ -209,7 +208,6 @@ def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResu
         {a.pk: document(spec.issue_date, a.kicker, a.title, a.subtitle, a.body, a.editor_note,
                         a.reading_tip, names) for a, names in articles}
     )  # fmt: skip
-    bump_content_version()
     return result
 
 
