@@ -612,3 +612,25 @@ def test_a_round_up_keeps_each_sections_dateline_and_the_spaces_between_its_name
     assert [(c.role, c.name) for c in article.bylines] == [
         ("记者", "张玺"), ("通讯员", "崔晓雪"), ("记者", "张翀"), ("通讯员", "谢文哲"),
     ]  # fmt: skip
+
+
+def test_a_byline_printed_after_its_story_joins_that_story_for_review():
+    page = parse_page(
+        "工会进企宣讲扶贫政策\n\n街道工会经常前往辖区村庄宣传政策。\n\n"
+        "该街道工会还引导龙头企业帮扶贫困户。\n\n本报记者 张三\n"
+    )
+    [article] = page.articles
+    assert [(c.role, c.name) for c in article.bylines] == [("记者", "张三")]
+    assert article.needs_review and any("张三" in w for w in article.warnings)
+
+
+def test_a_second_byline_line_before_a_story_is_not_lost():
+    page = parse_page("本报记者 钱培坚\n\n本报记者 李丰\n\n标题在这里\n\n正文内容在这里。\n")
+    [article] = page.articles
+    assert {c.name for c in article.bylines} == {"钱培坚", "李丰"}
+    assert article.needs_review
+
+
+def test_a_page_with_only_a_byline_keeps_it_as_a_piece_to_review():
+    [article] = parse_page("本报记者 钱培坚\n").articles
+    assert [c.name for c in article.bylines] == ["钱培坚"] and article.needs_review

@@ -661,12 +661,50 @@ def parse_page(text: str) -> ParsedPage:
     _reclaim_leads(asm.arts)
     _return_list_items(asm.arts)
     page = ParsedPage(photos=[p for _, p in photos], warnings=asm.page_warnings)
+    fragments: list[tuple[int, ParsedArticle]] = []
     for a in asm.arts:
         _finish(a.art)
         if a.art.blocks or a.art.title:
             page.articles.append(a.art)
+        elif _has_text(a.art):
+            fragments.append((len(page.articles), a.art))
+    for follows, fragment in fragments:
+        _place_fragment(fragment, page.articles, follows)
     _flag_duplicates([a.art for a in asm.arts])
     return page
+
+
+def _has_text(art: ParsedArticle) -> bool:
+    """Whether a body-less, title-less piece still carries text (names, notes, a headline part)."""
+    return bool(
+        art.bylines or art.kicker or art.subtitle or art.editor_note or art.reading_tip or art.source_note
+    )
+
+
+def _place_fragment(fragment: ParsedArticle, articles: list[ParsedArticle], follows: int) -> None:
+    """Keep the text of a piece that never got a body or headline (nothing is dropped).
+
+    It joins the article it follows on the page (a byline printed after its story, say),
+    or the first article when it comes before all of them, with a warning; on a page
+    with no article at all it stays a piece of its own, flagged for review.
+    """
+    names = "、".join(c.name for c in fragment.bylines)
+    what = f"署名“{names}”" if names else "片段"
+    if not articles:
+        fragment.warnings.append(f"只有{what}，没有正文")
+        articles.append(fragment)
+        return
+    target = articles[follows - 1] if follows else articles[0]
+    target.bylines.extend(c for c in fragment.bylines if c not in target.bylines)
+    target.dateline = target.dateline or fragment.dateline
+    for name in ("editor_note", "reading_tip", "source_note"):
+        text = getattr(fragment, name)
+        if text:
+            setattr(target, name, f"{getattr(target, name)}\n{text}".strip())
+    for part in (fragment.kicker, fragment.subtitle):
+        if part:
+            target.blocks.append(Block("paragraph", part))
+    target.warnings.append(f"{what}位置存疑，已归入本稿")
 
 
 __all__ = ["Credit", "parse_page"]
