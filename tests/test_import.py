@@ -581,3 +581,23 @@ def test_the_imports_search_index_equals_a_rebuild_from_the_database():
     assert all(before.values())
     call_command("rebuild_search_index", verbosity=0)
     assert results() == before
+
+
+def test_an_over_long_headline_moves_into_the_body_and_is_flagged(tmp_path):
+    """A title too long for its field is kept as the first paragraph, never cut off."""
+    from articles.importer.plan import PageSpec
+    from articles.parsing import Block, ParsedArticle, ParsedPage
+
+    long_title = "工会" * 200
+    parsed = ParsedPage(
+        articles=[
+            ParsedArticle(title=long_title, subtitle="副题成为主题", blocks=[Block("paragraph", "正文。")])
+        ]
+    )
+    spec = PageSpec(path=tmp_path / "p.txt", issue_date=datetime.date(2020, 10, 23), page_number=3)
+    loader.load_page(spec, b"x", "x", parsed)
+    article = Article.objects.get()
+    assert article.title == "副题成为主题" and article.subtitle == ""
+    assert [b["text"] for b in article.body] == [long_title, "正文。"]
+    assert article.needs_review
+    assert "主题过长（400字），已移入正文" in article.warnings and "未找到标题" in article.warnings

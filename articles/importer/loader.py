@@ -97,7 +97,7 @@ def source_encoding(data: bytes) -> str:
     return "utf-8"
 
 
-class PeopleCache:
+class LookupCache:
     """Issue, person and column ids, so a long import does not look them up page after page."""
 
     def __init__(self) -> None:
@@ -162,10 +162,10 @@ def load_page(
     *,
     publish: bool = False,
     replace: bool = False,
-    cache: PeopleCache | None = None,
+    cache: LookupCache | None = None,
 ) -> PageResult:
     """Make the database hold this page; all or nothing."""
-    cache = cache or PeopleCache()
+    cache = cache or LookupCache()
     digest = sha256(data)
     try:
         with transaction.atomic():
@@ -237,7 +237,7 @@ def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
 
 
 def _write_articles(
-    page, parsed: ParsedPage, kept, publish, cache: PeopleCache, result
+    page, parsed: ParsedPage, kept, publish, cache: LookupCache, result
 ) -> list[tuple[Article, list[str]]]:
     """Create the page's articles and bylines; return each article with its byline names."""
     now = timezone.now()
@@ -296,22 +296,25 @@ def _write_articles(
     return [(a, names[a.pk]) for a, _ in rows]
 
 
+HEAD_LABELS = {"kicker": "引题", "title": "主题", "subtitle": "副题"}
+
+
 def _fit_headline(pa: ParsedArticle, warnings: list[str]) -> tuple[dict, list[dict]]:
-    """Headline parts that fit their fields; an over-long part moves into the body, not lost."""
+    """Headline parts that fit their fields; an over-long part moves into the body, not lost.
+
+    An article needs a title: without one, its subtitle (or kicker) becomes the title.
+    """
     head = {name: getattr(pa, name).strip() for name in HEAD_FIELDS}
     body = [{"type": b.type, "text": b.text} for b in pa.blocks]
     for name in HEAD_FIELDS:
         if len(head[name]) > TITLE_MAX:
             body.insert(0, {"type": "paragraph", "text": head[name]})
-            warnings.append(f"{name} too long ({len(head[name])} characters): moved into the body")
+            warnings.append(f"{HEAD_LABELS[name]}过长（{len(head[name])}字），已移入正文")
             head[name] = ""
     if not head["title"]:
-        if head["subtitle"] or head["kicker"]:
-            head["title"], head["subtitle" if head["subtitle"] else "kicker"] = (
-                head["subtitle"] or head["kicker"],
-                "",
-            )
-        if not pa.title and not any("标题" in w or "headline" in w.lower() for w in warnings):
+        promoted = "subtitle" if head["subtitle"] else "kicker"
+        head["title"], head[promoted] = head[promoted], ""
+        if "未找到标题" not in warnings:
             warnings.append("未找到标题")
     return head, body
 
@@ -324,7 +327,7 @@ def _clear_photos(page: Page, replace: bool) -> dict[int, Photo]:
     return keep
 
 
-def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: PeopleCache, result) -> None:
+def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: LookupCache, result) -> None:
     photos: list[tuple[Photo, object]] = []
     for position, pp in enumerate(parsed.photos, start=1):
         if position in keep:

@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from articles.importer.loader import PageResult, PeopleCache, Status, load_page
+from articles.importer.loader import LookupCache, PageResult, Status, load_page
 from articles.importer.plan import PageSpec, Placement, UsageError, make_plan
 from articles.models import ImportRun
 from articles.parsing import PageDecodeError, ParsedPage, decode_page, parse_page
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             files=failed_files,
             errors=list(errors),
         )
-        cache = PeopleCache()
+        cache = LookupCache()
         results: list[PageResult] = []
         total = len(specs)
         try:
@@ -148,7 +148,7 @@ class Command(BaseCommand):
                 f"{len(errors)} file(s) failed{stop}; see the lines above (ImportRun #{run.pk})"
             )
 
-    def _import_one(self, spec: PageSpec, options, cache: PeopleCache) -> PageResult:
+    def _import_one(self, spec: PageSpec, options, cache: LookupCache) -> PageResult:
         try:
             data = spec.path.read_bytes()
             text = decode_page(data)
