@@ -99,7 +99,7 @@ class Command(BaseCommand):
         pages = []
         for spec in specs:
             try:
-                parsed = parse_page(_read(spec))
+                parsed = parse_page(_read(spec)[1])
             except PageDecodeError as exc:
                 self._fail(f"{spec.path}: {exc}", errors, options)
                 continue
@@ -150,16 +150,13 @@ class Command(BaseCommand):
 
     def _import_one(self, spec: PageSpec, options, cache: LookupCache) -> PageResult:
         try:
-            data = spec.path.read_bytes()
-            text = decode_page(data)
+            data, text = _read(spec)
             parsed = parse_page(text)
             return load_page(
                 spec, data, text, parsed, publish=options["publish"], replace=options["replace"], cache=cache
             )
         except PageDecodeError as exc:
             return PageResult(spec, Status.FAILED, error=str(exc))
-        except OSError as exc:
-            return PageResult(spec, Status.FAILED, error=f"cannot read the file ({exc.strerror or exc})")
         except Exception as exc:  # one bad page must not stop the others; it is rolled back
             return PageResult(spec, Status.FAILED, error=f"not imported ({type(exc).__name__}: {exc})")
 
@@ -200,12 +197,13 @@ def refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
-def _read(spec: PageSpec) -> str:
+def _read(spec: PageSpec) -> tuple[bytes, str]:
+    """The file's bytes and its text; an unreadable or undecodable file is a PageDecodeError."""
     try:
         data = spec.path.read_bytes()
     except OSError as exc:
         raise PageDecodeError(f"cannot read the file ({exc.strerror or exc})") from exc
-    return decode_page(data)
+    return data, decode_page(data)
 
 
 def _page_json(spec: PageSpec, parsed: ParsedPage) -> dict:
