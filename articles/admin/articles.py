@@ -1,0 +1,209 @@
+"""The article admin: list, review queue, form, publish/unpublish/review actions."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Max
+from django.utils.html import format_html, format_html_join
+
+from ..models import Article, PageSource, Photo
+from ..search import SearchQueryError, highlight, search_articles
+from .filters import PageNumberFilter, ReviewQueueFilter
+from .forms import ArticleForm
+from .inlines import ArticlePhotoInline, BylineInline
+from .merge_split import MergeSplitMixin
+
+
+@admin.register(Article)
+class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
+    form = ArticleForm
+    list_display = (
+        "title",
+        "column",
+        "issue_date",
+        "page_label",
+        "position",
+        "status",
+        "needs_review",
+        "edited",
+        "last_change",
+    )
+    list_display_links = ("title",)
+    list_filter = (ReviewQueueFilter, "status", "needs_review", "edited", "column", PageNumberFilter)
+    date_hierarchy = "page__issue__date"
+    search_fields = ("title",)  # shows the box; the search itself is articles.search (get_search_results)
+    search_help_text = "搜索引题、主题、副题、正文和署名（每个词至少两个字，可用引号括住词组）。"
+    ordering = ("-page__issue__date", "page__number", "position")
+    list_select_related = ("page__issue", "column")
+    list_per_page = 50
+    autocomplete_fields = ("column", "page", "continued_from")
+    inlines = (BylineInline, ArticlePhotoInline)
+    readonly_fields = ("warnings_list", "edited", "edited_at", "edited_by", "created_at", "updated_at")
+    actions = ("publish_selected", "unpublish_selected", "mark_reviewed", "merge_selected", "split_selected")
+    save_on_top = True
+
+    fieldsets = (
+        ("标题", {"fields": ("kicker", "title", "subtitle")}),
+        ("版面与栏目", {"fields": (("page", "position"), "column", "dateline")}),
+        ("正文", {"fields": ("body",)}),
+        ("编者按、阅读提示与来源", {"fields": ("editor_note", "reading_tip", "source_note")}),
+        ("转版", {"fields": (("continued_from_page", "continued_to_page"), "continued_from")}),
+        ("审核与发布", {"fields": (("status", "published_at"), "needs_review")}),
+        ("修改记录", {"fields": (("edited", "edited_by", "edited_at"), ("created_at", "updated_at"))}),
+    )
+
+    class Media:
+        css = {"all": ("admin_extra/workspace.css",)}
+        js = ("admin_extra/workspace.js",)
+
+    def view_on_site(self, article):
+        """“在站点上查看” only where readers can see the article (a draft would be a 404)."""
+        return article.get_absolute_url() if article.is_published else None
+
+    # list columns
+
+    @admin.display(description="出版日期", ordering="page__issue__date")
+    def issue_date(self, article):
+        return article.page.issue.date
+
+    @admin.display(description="版次", ordering="page__number")
+    def page_label(self, article):
+        return article.page.label
+
+    @admin.display(description="最后修改", ordering="updated_at")
+    def last_change(self, article):
+        return article.updated_at
+
+    @admin.display(description="导入提示")
+    def warnings_list(self, article):
+        if not article.warnings:
+            return "无"
+        return format_html(
+            '<ul class="nr-warnings">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((w,) for w in article.warnings)),
+        )
+
+    # the form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.warnings:
+            fieldsets = (("导入提示（请核对）", {"fields": ("warnings_list",)}), *fieldsets)
+        return fieldsets
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        article = self.get_object(request, object_id)
+        if article is not None:
+            source = PageSource.objects.filter(page_id=article.page_id).first()
+            if source is not None:
+                extra_context["ocr_source"] = source
+                extra_context["ocr_text"] = highlight(source.text, [article.title] if article.title else [])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change or form.has_changed():
+            obj.mark_edited(request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Photo:
+            return super().save_formset(request, form, formset, change)
+        article = form.instance
+        photos = formset.save(commit=False)
+        next_position = (
+            Photo.objects.filter(page_id=article.page_id).aggregate(m=Max("position"))["m"] or 0
+        ) + 1
+        for photo in photos:
+            if photo.pk is None or photo.page_id != article.page_id:
+                photo.page_id = article.page_id
+                photo.position = next_position
+                next_position += 1
+            photo.save()
+        for photo in formset.deleted_objects:
+            photo.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
+            article.mark_edited(request.user)
+            article.save(update_fields=["edited", "edited_at", "edited_by", "updated_at"])
+
+    # search
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = search_term.strip()
+        if not search_term:
+            return queryset, False
+        try:
+            return search_articles(queryset, search_term), False
+        except SearchQueryError as exc:
+            match = getattr(request, "resolver_match", None)
+            if not (match and match.url_name == "autocomplete"):
+                self.message_user(request, f"没有执行搜索：{exc}", messages.WARNING)
+            return queryset.none(), False
+
+    def get_ordering(self, request):
+        if request.GET.get(ReviewQueueFilter.parameter_name) == ReviewQueueFilter.QUEUE:
+            return ("-needs_review", *self.ordering)
+        return self.ordering
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = dict(extra_context or {})
+        extra_context["review_count"] = Article.objects.needing_review().count()
+        extra_context["review_queue_query"] = f"?{ReviewQueueFilter.parameter_name}={ReviewQueueFilter.QUEUE}"
+        return super().changelist_view(request, extra_context)
+
+    # actions
+
+    def _edited(self, request, article, message):
+        article.mark_edited(request.user)
+        article.save()
+        self.log_change(request, article, message)
+
+    @admin.action(description="发布所选稿件", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        done = 0
+        with transaction.atomic():
+            for article in (
+                queryset.select_related(None).select_for_update().exclude(status=Article.Status.PUBLISHED)
+            ):
+                article.publish()
+                self._edited(request, article, "发布了稿件。")
+                done += 1
+        already = queryset.filter(status=Article.Status.PUBLISHED).count() - done
+        text = f"已发布 {done} 篇稿件。"
+        if already > 0:
+            text += f"另有 {already} 篇原本就是已发布状态。"
+        self.message_user(request, text, messages.SUCCESS if done else messages.INFO)
+
+    @admin.action(description="撤回所选稿件（改为草稿）", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        done = 0
+        with transaction.atomic():
+            for article in (
+                queryset.select_related(None).select_for_update().filter(status=Article.Status.PUBLISHED)
+            ):
+                article.status = Article.Status.DRAFT
+                self._edited(request, article, "撤回了稿件（改为草稿）。")
+                done += 1
+        self.message_user(
+            request,
+            f"已撤回 {done} 篇稿件，读者网站上不再显示。",
+            messages.SUCCESS if done else messages.INFO,
+        )
+
+    @admin.action(description="标记为已审核", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        done = 0
+        with transaction.atomic():
+            for article in queryset.select_related(None).select_for_update().filter(needs_review=True):
+                article.needs_review = False
+                self._edited(request, article, "标记为已审核。")
+                done += 1
+        self.message_user(
+            request, f"已将 {done} 篇稿件标记为已审核。", messages.SUCCESS if done else messages.INFO
+        )

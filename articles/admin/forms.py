@@ -1,0 +1,164 @@
+"""Forms and form fields of the editors' workspace."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
+
+from ..editing import body_to_text, text_to_body
+from ..images import ALLOWED_FORMATS, refresh_thumbnail, validate_photo_upload
+from ..models import Article, Column, Photo
+
+BODY_HELP = (
+    "正文书写约定：空一行分段；以“## ”（两个井号加一个空格）开头的一行是小标题；"
+    "同一段内不空行的换行会原样保留。若某段确实以“## ”开头，请在行首加反斜杠写成“\\## ”。"
+    "详见 docs/editing.md。"
+)
+
+
+class BodyField(forms.CharField):
+    """Article.body (a list of paragraph/subhead blocks) edited as plain text; see articles.editing."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 24, "class": "nr-body vLargeTextField"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return body_to_text(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return text_to_body(super().to_python(value))
+
+
+class SplitDateTimeWithSeconds(AdminSplitDateTime):
+    """The admin's date + time widget, showing seconds so an unchanged time stays unchanged."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M:%S"
+
+
+class ArticleForm(forms.ModelForm):
+    body = BodyField(label="正文", required=False, help_text=BODY_HELP)
+
+    class Meta:
+        model = Article
+        fields = (
+            "page",
+            "position",
+            "column",
+            "kicker",
+            "title",
+            "subtitle",
+            "dateline",
+            "body",
+            "editor_note",
+            "reading_tip",
+            "source_note",
+            "continued_from_page",
+            "continued_to_page",
+            "continued_from",
+            "status",
+            "published_at",
+            "needs_review",
+        )
+        widgets = {"published_at": SplitDateTimeWithSeconds}
+
+    def clean(self):
+        cleaned = super().clean()
+        page, position = cleaned.get("page"), cleaned.get("position")
+        if page is not None and position is not None:
+            taken = Article.objects.filter(page=page, position=position).exclude(pk=self.instance.pk).first()
+            if taken is not None:
+                self.add_error(
+                    "position",
+                    f"{page.label}已有第 {position} 篇稿件“{taken.title}”，请换一个版内顺序。",
+                )
+        return cleaned
+
+    def clean_continued_from(self):
+        value = self.cleaned_data.get("continued_from")
+        if value is not None and self.instance.pk and value.pk == self.instance.pk:
+            raise forms.ValidationError("一篇稿件不能是它自己的续篇。")
+        return value
+
+
+class PhotoImageField(forms.ImageField):
+    """An image upload checked by articles.images (content, format, size), saved with the right extension."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        fmt = validate_photo_upload(upload)
+        stem = upload.name.rsplit(".", 1)[0] if "." in upload.name else upload.name
+        upload.name = f"{stem}.{ALLOWED_FORMATS[fmt]}"
+        return super().to_python(upload)
+
+
+class PhotoForm(forms.ModelForm):
+    """A photo with a checked upload; the thumbnail is remade whenever the image changes."""
+
+    image = PhotoImageField(
+        label="图片文件",
+        required=False,
+        help_text="只接受 JPEG、PNG、WebP 图片，最大 %s MB。"
+        % (settings.NEWSROOM_PHOTO_MAX_BYTES // (1024 * 1024)),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f"image/{f.lower()}" for f in ALLOWED_FORMATS)}
+        ),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ("page", "article", "position", "image", "title", "caption", "agency")
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        if "image" in self.changed_data:
+            if photo.image and isinstance(getattr(photo.image, "file", None), UploadedFile):
+                refresh_thumbnail(photo)
+            elif not photo.image:
+                photo.thumbnail = None
+        if commit:
+            photo.save()
+            self._save_m2m()
+        return photo
+
+
+def thumbnail_html(photo: Photo | None):
+    if photo is None or not photo.pk:
+        return "—"
+    if photo.thumbnail:
+        return format_html('<img src="{}" alt="{}" class="nr-thumb">', photo.thumbnail.url, str(photo))
+    if photo.image:
+        return format_html('<img src="{}" alt="{}" class="nr-thumb">', photo.image.url, str(photo))
+    return "（无图片文件）"
+
+
+class SplitForm(forms.Form):
+    block = forms.TypedChoiceField(label="拆分点", coerce=int, widget=forms.RadioSelect)
+    title = forms.CharField(
+        label="新稿件标题", max_length=300, help_text="拆出的后半部分作为新稿件，使用这个标题。"
+    )
+
+    def __init__(self, *args, article: Article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].choices = [(i, f"第 {i + 1} 段之前") for i in range(1, len(article.body or []))]
+        self.fields["block"].error_messages["required"] = "请选择从哪一段开始拆出新稿件。"
+
+
+class ColumnForm(forms.ModelForm):
+    class Meta:
+        model = Column
+        fields = ("name", "slug", "description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False  # Column.save() makes one from the name's pinyin
