@@ -634,3 +634,16 @@ def test_a_second_byline_line_before_a_story_is_not_lost():
 def test_a_page_with_only_a_byline_keeps_it_as_a_piece_to_review():
     [article] = parse_page("本报记者 钱培坚\n").articles
     assert [c.name for c in article.bylines] == ["钱培坚"] and article.needs_review
+
+
+def test_word_list_is_read_without_importing_jiebas_segmenter():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from articles.parsing.words import word_list; "
+        "w = word_list(); print(len(w) > 100000, '加强' in w, 'jieba' in sys.modules)"
+    )
+    root = pathlib.Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.split() == ["True", "True", "False"]

@@ -1,15 +1,41 @@
-"""Splitting a page into lines and classifying each line by what it is on the printed page."""
+"""Stage 1 — lines: split a page into lines and say what each line is on the printed page.
+
+Every non-blank line becomes a :class:`Line` with a :class:`LineRole` and the parts the
+role carries (the names of a byline, the caption before a photo credit, …).  The role is
+read from the line's own text here; the later stages weigh its neighbours.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from enum import Enum
 
 from .model import Credit
 from .text import OPEN_END, ends_sentence, key, strip_markdown
 
+
+class LineRole(Enum):
+    TEXT = "text"  # body text (a paragraph or a piece of one)
+    SHORT = "short"  # could be a headline part, subhead or photo title (decided later)
+    DATELINE = "dateline"  # a paragraph opening with a dateline: 本报讯（记者…）…
+    BYLINE = "byline"  # a byline on a line of its own: 本报记者 钱培坚
+    AUTHOR = "author"  # a signed column's author after the affiliation
+    CREDIT = "credit"  # a photo credit, maybe closing its caption: …。 本报通讯员 杨长武 摄
+    AGENCY = "agency"  # a photo agency on a line of its own: 视觉中国
+    COLUMN = "column"  # 【主席之声】, 新闻特写
+    EDITOR_NOTE = "editor_note"  # 【编者按】…
+    TIP = "tip"  # 阅读提示: the next text line is the article's reading tip
+    SOURCE = "source"  # 来源:《工人日报》
+    JUMP_FROM = "jump_from"  # (上接第1版)
+    JUMP_TO = "jump_to"  # (下转第2版)
+    AD = "ad"  # 广告
+    REGION = "region"  # a round-up's spaced-out place name: 天 津
+
+
 ROLES = ("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")
-_ROLE_RE = "|".join(ROLES)
-_ANY_ROLE = re.compile(_ROLE_RE)
+_ROLE_WORDS = "|".join(ROLES)
+_ANY_ROLE = re.compile(_ROLE_WORDS)
 NAME = r"[\u4e00-\u9fff·]{2,4}"
 NAMES = rf"{NAME}(?:[ \u3000、，,]+{NAME})*"
 
@@ -18,7 +44,7 @@ COLUMN_RE = re.compile(r"^【([^【】]{1,20})】$")
 NOTE_RE = re.compile(r"^【?编者按】?\s*[:：]?\s*")
 SOURCE_RE = re.compile(r"^(?:来源|稿件来源|转自)\s*[:：]")
 REGION_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
-BYLINE_LINE_RE = re.compile(rf"^(?:(?:本报)?(?:{_ROLE_RE})[ \u3000]*{NAMES}[ \u3000]*)+$")
+BYLINE_LINE_RE = re.compile(rf"^(?:(?:本报)?(?:{_ROLE_WORDS})[ \u3000]*{NAMES}[ \u3000]*)+$")
 CREDIT_RE = re.compile(
     r"^(?P<caption>.*?[。！？!?…”）)])?\s*"
     rf"(?P<credit>(?:本报)?(?:特约)?(?:(?:记者|通讯员|实习生)[ \u3000]*)?"
@@ -83,34 +109,32 @@ PLAIN_COLUMNS = {
     "深度",
     "记者手记",
 }
+LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
+HEADLINE_MAX = 50  # a longer line is never a headline, subhead or photo title
 
 
+@dataclass(slots=True, eq=False)
 class Line:
-    """One non-blank line of the page.
+    """One non-blank line of the page, markdown removed, original characters kept.
 
-    ``text`` is stripped, markdown removed, original characters; ``key`` (NFKC, no spaces,
-    for matching only) is computed on first use: long body lines never need it.
+    ``key`` (NFKC, no spaces: for matching only) is computed on first use, as long body
+    lines never need it.  The fields after ``role`` are filled for the roles that carry them.
     """
 
-    __slots__ = ("_key", "data", "gap", "heading", "index", "kind", "text")
-
-    def __init__(
-        self,
-        index: int,
-        text: str,
-        key_: str | None = None,
-        gap: int = 0,
-        heading: int = 0,
-        kind: str = "text",
-        data: dict | None = None,
-    ) -> None:
-        self.index = index
-        self.text = text
-        self._key = key_
-        self.gap = gap  # blank lines before it
-        self.heading = heading  # markdown heading level
-        self.kind = kind
-        self.data = {} if data is None else data
+    index: int  # line number in the file
+    text: str
+    gap: int = 0  # blank lines before it
+    heading: int = 0  # markdown heading level (0: none)
+    role: LineRole = LineRole.TEXT
+    credits: list[Credit] = field(default_factory=list)  # BYLINE, AUTHOR, CREDIT, DATELINE
+    caption: str = ""  # CREDIT: the caption text the credit closes
+    agency: str = ""  # CREDIT
+    label: str = ""  # COLUMN
+    page: int = 0  # JUMP_FROM, JUMP_TO
+    note: str = ""  # EDITOR_NOTE: the note without its marker
+    dateline: str = ""  # DATELINE: 本报讯, 本报广州6月23日电
+    body: str = ""  # DATELINE: the paragraph text after the dateline and its brackets
+    _key: str | None = None
 
     @property
     def key(self) -> str:
@@ -120,11 +144,11 @@ class Line:
         return k
 
     def __repr__(self) -> str:
-        return f"Line({self.index}, {self.kind}, {self.text[:20]!r})"
+        return f"Line({self.index}, {self.role.value}, {self.text[:20]!r})"
 
 
 def split_lines(text: str) -> list[Line]:
-    """The non-blank lines of a page, each with the number of blank lines before it."""
+    """The non-blank lines of a page, each with its role and the blank lines before it."""
     out: list[Line] = []
     gap = 0
     for i, raw in enumerate(text.split("\n")):
@@ -138,31 +162,41 @@ def split_lines(text: str) -> list[Line]:
             if not clean:
                 gap += 1
                 continue
-        line = Line(i, clean, None, gap, level)
-        c0 = clean[0]
-        if (
-            c0 not in _PLAIN_NOT_FIRST
-            and c0 < "\uf900"
-            and "摄" not in clean[-4:]
-            and (
-                ("。" in clean and " " not in clean and "\u3000" not in clean)
-                or clean[-1] in _OPEN_LAST
-                or (
-                    len(clean) > LONG
-                    and len(clean) - clean.count(" ") - clean.count("\u3000") - clean.count("\t") > LONG
-                )
-            )
-        ):
-            pass  # plain body text (what ``classify`` would say): the commonest line, kept cheap
-        else:
+        line = Line(i, clean, gap, level)
+        if not _plainly_text(clean):
             classify(line)
         out.append(line)
         gap = 0
     return out
 
 
-_ROLE_SPLIT = re.compile(rf"((?:本报)?(?:{_ROLE_RE}))")
-_ROLE_ONLY = re.compile(rf"(?:本报)?({_ROLE_RE})")
+# A line is body text without further checks when it does not open like a marker, a
+# dateline (本报…, 新华社…, 中新社…) or an agency credit, does not end with a photo credit
+# (…摄), and either holds a full stop (no headline, column, byline or region line does; an
+# author line needs a space), ends with an opening or clause mark, or is long.
+_LONG_MARKS = frozenset("【编来稿转")  # first characters of an editor's note or source line
+_NOT_PLAIN_FIRST = _LONG_MARKS | frozenset("本新中(（阅")
+_OPEN_LAST = frozenset("，,、：:；;“‘《（(「『")  # 阅读提示： is excluded by its first character
+
+
+def _visible_length(t: str) -> int:
+    return len(t) - t.count(" ") - t.count("\u3000") - t.count("\t")
+
+
+def _plainly_text(clean: str) -> bool:
+    """The cheap test for the commonest line, plain body text (what ``classify`` would say)."""
+    c0 = clean[0]
+    if c0 in _NOT_PLAIN_FIRST or c0 >= "\uf900" or "摄" in clean[-4:]:
+        return False
+    return (
+        ("。" in clean and " " not in clean and "\u3000" not in clean)
+        or clean[-1] in _OPEN_LAST
+        or (len(clean) > LONG and _visible_length(clean) > LONG)
+    )
+
+
+_ROLE_SPLIT = re.compile(rf"((?:本报)?(?:{_ROLE_WORDS}))")
+_ROLE_ONLY = re.compile(rf"(?:本报)?({_ROLE_WORDS})")
 _NAME_SEP = re.compile(r"[ \u3000、，,]+")
 
 
@@ -184,7 +218,7 @@ def parse_names(text: str, role: str = "") -> list[Credit]:
 def is_short(line: Line) -> bool:
     """Could the line be a headline, subhead or photo title (no sentence end, not too long)?"""
     k = line.key
-    if len(k) > 50 or "。" in k:
+    if len(k) > HEADLINE_MAX or "。" in k:
         return False
     if k.endswith("——") or k.endswith("--"):
         return True
@@ -193,127 +227,113 @@ def is_short(line: Line) -> bool:
     return not ends_sentence(k)
 
 
-LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
-
-
 def classify(line: Line) -> None:
-    """Set ``line.kind`` (and ``line.data``) from the line's own text."""
+    """Set ``line.role`` (and the parts it carries) from the line's own text."""
     t = line.text
-    if len(t) > LONG and len(t) - t.count(" ") - t.count("\u3000") - t.count("\t") > LONG:
-        _long_kind(line, t)
+    if len(t) > LONG and _visible_length(t) > LONG:
+        _classify_long(line, t)
         return
     k = line.key
-    for check in (_marker_kind, _credit_kind, _person_kind, _dateline_kind):
-        if check(line, t, k):
-            return
-    line.kind = "short" if is_short(line) else "text"
+    if _marker(line, t, k) or _photo_credit(line, t, k) or _person(line, t) or _dateline(line, t):
+        return
+    line.role = LineRole.SHORT if is_short(line) else LineRole.TEXT
 
 
-_LONG_MARKS = frozenset("【编来稿转")  # first characters of an editor's note or source line
-# A line is plain body text without further checks when it does not open like a marker,
-# a dateline (本报…, 新华社…, 中新社…) or an agency credit, does not end with a photo credit
-# (…摄), and either holds a full stop (no headline, column, byline or region line does; an
-# author line needs a space), ends with an opening or clause mark, or is long.
-_PLAIN_NOT_FIRST = _LONG_MARKS | frozenset("本新中(（阅")
-# … or ends like a cut body line (what ``is_short`` calls text); 阅读提示： is excluded above
-_OPEN_LAST = frozenset("，,、：:；;“‘《（(「『")
-
-
-def _long_kind(line: Line, t: str) -> None:
+def _classify_long(line: Line, t: str) -> None:
     """``classify`` for a long line: only markers that open a line (editor's note, source)
     and what is read from the line's own text (credit, dateline) apply; never short."""
     c0 = t[0]
     if c0 in _LONG_MARKS or c0 >= "\uf900":  # (compatibility forms may normalise to one)
         head = key(t[:16])
         if head.startswith(("【编者按】", "编者按:")):
-            line.kind = "editor_note"
-            line.data["text"] = NOTE_RE.sub("", t, count=1).strip()
+            line.role = LineRole.EDITOR_NOTE
+            line.note = NOTE_RE.sub("", t, count=1).strip()
             return
         if head.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(head):
-            line.kind = "source"
+            line.role = LineRole.SOURCE
             return
-    if "摄" in t[-4:] and _credit_kind(line, t, ""):
+    if "摄" in t[-4:] and _photo_credit(line, t, ""):
         return
-    if c0 in "本新中" and _dateline_kind(line, t, ""):
+    if c0 in "本新中" and _dateline(line, t):
         return
-    line.kind = "text"
+    line.role = LineRole.TEXT
 
 
-def _marker_kind(line: Line, t: str, k: str) -> bool:
+def _marker(line: Line, t: str, k: str) -> bool:
     """Jump lines, advertising, editor's note, reading tip, columns, source, region subheads."""
     m = JUMP_RE.fullmatch(k) if "版" in k and len(k) < 12 else None
     if m:
-        line.kind = "jump_from" if m.group(1) == "上接" else "jump_to"
-        line.data["page"] = int(m.group(2))
+        line.role = LineRole.JUMP_FROM if m.group(1) == "上接" else LineRole.JUMP_TO
+        line.page = int(m.group(2))
     elif k == "广告":
-        line.kind = "ad"
+        line.role = LineRole.AD
     elif k.startswith("【编者按】") or k.startswith("编者按:"):
-        line.kind = "editor_note"
-        line.data["text"] = NOTE_RE.sub("", t, count=1).strip()
+        line.role = LineRole.EDITOR_NOTE
+        line.note = NOTE_RE.sub("", t, count=1).strip()
     elif k in TIP_KEYS:
-        line.kind = "tip"
+        line.role = LineRole.TIP
     elif k.startswith("【") and COLUMN_RE.match(k):
-        line.kind = "column"
+        line.role = LineRole.COLUMN
         raw = COLUMN_RE.match(t.replace(" ", ""))
-        line.data["label"] = raw.group(1) if raw else COLUMN_RE.match(k).group(1)  # type: ignore[union-attr]
+        line.label = raw.group(1) if raw else COLUMN_RE.match(k).group(1)  # type: ignore[union-attr]
     elif k in PLAIN_COLUMNS:
-        line.kind = "column"
-        line.data["label"] = t
+        line.role = LineRole.COLUMN
+        line.label = t
     elif k.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(k):
-        line.kind = "source"
+        line.role = LineRole.SOURCE
     elif len(t) <= 9 and REGION_RE.match(t):
-        line.kind = "region"
+        line.role = LineRole.REGION
     else:
         return False
     return True
 
 
-def _credit_kind(line: Line, t: str, k: str) -> bool:
+def _photo_credit(line: Line, t: str, k: str) -> bool:
     """Photo credits (``本报通讯员 杨长武 摄``, ``新华社发（胡馨学 摄）``) and agency lines."""
     if "摄" in t[-4:]:
         for regex in (AGENCY_CREDIT_RE, CREDIT_RE):
             m = regex.match(t)
             if m:
-                line.kind = "credit"
-                line.data["caption"] = (m.group("caption") or "").strip()
-                line.data["agency"] = m.groupdict().get("agency") or ""
-                prefix = m.group(0)[len(m.group("caption") or "") :]
+                line.role = LineRole.CREDIT
+                caption = m.group("caption") or ""
+                line.caption = caption.strip()
+                line.agency = m.groupdict().get("agency") or ""
+                prefix = m.group(0)[len(caption) :]
                 role = "通讯员" if "通讯员" in prefix else "记者" if "记者" in prefix else ""
-                line.data["credits"] = parse_names(m.group("names"), role)
+                line.credits = parse_names(m.group("names"), role)
                 return True
     if len(k) <= 12 and AGENCY_RE.match(k):
-        line.kind = "agency"
+        line.role = LineRole.AGENCY
         return True
     return False
 
 
-def _person_kind(line: Line, t: str, k: str) -> bool:
+def _person(line: Line, t: str) -> bool:
     """A byline line (``本报记者 钱培坚``) or a signed column's author with position."""
-    if len(t) > 60:
+    if len(t) > LONG:
         return False
     if _ANY_ROLE.search(t) and BYLINE_LINE_RE.match(t):
-        line.kind = "byline"
-        line.data["credits"] = parse_names(t)
+        line.role = LineRole.BYLINE
+        line.credits = parse_names(t)
         return True
     m = AUTHOR_RE.match(t) if (" " in t or "\u3000" in t) else None
     if m and not ends_sentence(t):
-        line.kind = "author"
-        affiliation = m.group("affil").strip()
-        line.data["credits"] = [Credit(name=m.group("name"), role="作者", affiliation=affiliation)]
+        line.role = LineRole.AUTHOR
+        line.credits = [Credit(name=m.group("name"), role="作者", affiliation=m.group("affil").strip())]
         return True
     return False
 
 
-def _dateline_kind(line: Line, t: str, k: str) -> bool:
+def _dateline(line: Line, t: str) -> bool:
     """A paragraph opening with a dateline (``本报讯（记者…）``, ``本报广州6月23日电``)."""
     if not t.startswith(("本报", "新华社", "中新社")):
         return False
     m = DATELINE_RE.match(t)
     if not m or len(t) <= m.end():
         return False
-    line.kind = "dateline"
-    line.data["dateline"] = m.group("dateline")
+    line.role = LineRole.DATELINE
+    line.dateline = m.group("dateline")
     bracket = m.group("bracket") or ""
-    line.data["credits"] = parse_names(bracket) if bracket else []
-    line.data["body"] = t[m.end() :]
+    line.credits = parse_names(bracket) if bracket else []
+    line.body = t[m.end() :]
     return True

@@ -1,13 +1,21 @@
-"""Plain dataclasses the parser produces. No Django imports here.
+"""The records the parser hands out (the loader writes them). No Django imports here.
 
 A ``ParsedPage`` is everything the parser recovered from one OCR'd page file;
-``to_dict()`` gives the page-JSON document printed by
+``to_dict()`` on its parts gives the page-JSON printed by
 ``import_pages --dry-run --format json``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class BlockType(StrEnum):
+    """What a block of article body text is (a ``str``: compares and serialises as its value)."""
+
+    PARAGRAPH = "paragraph"
+    SUBHEAD = "subhead"
 
 
 @dataclass
@@ -21,7 +29,9 @@ class Credit:
 
 @dataclass
 class Block:
-    type: str  # "paragraph" | "subhead"
+    """One paragraph or subhead of an article's body."""
+
+    type: BlockType
     text: str
 
 
@@ -45,6 +55,10 @@ class ParsedArticle:
     def needs_review(self) -> bool:
         return bool(self.warnings)
 
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.type is BlockType.PARAGRAPH]
+
     def to_dict(self) -> dict:
         return {
             "column": self.column,
@@ -53,7 +67,7 @@ class ParsedArticle:
             "subtitle": self.subtitle,
             "dateline": self.dateline,
             "bylines": [asdict(c) for c in self.bylines],
-            "blocks": [asdict(b) for b in self.blocks],
+            "blocks": [{"type": str(b.type), "text": b.text} for b in self.blocks],
             "editor_note": self.editor_note,
             "reading_tip": self.reading_tip,
             "source_note": self.source_note,

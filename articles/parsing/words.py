@@ -1,14 +1,16 @@
 """The Chinese word list (jieba's dict.txt) and the word score across a line break.
 
-The list is read directly from the installed ``jieba`` package data, once, on first use;
-jieba's segmenter is never imported.
+The list is read directly from the ``dict.txt`` file of the installed ``jieba`` package, once,
+on first use: the package is only located (``find_spec``), never imported, so jieba's
+segmenter is never loaded.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 
 MAX_WORD = 4
 
@@ -16,9 +18,12 @@ MAX_WORD = 4
 @lru_cache(maxsize=1)
 def word_list() -> dict[str, int]:
     """Words of two to four characters in jieba's dictionary with their counts (loaded once)."""
+    spec = find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - env issue
+        return {}
     try:
-        data = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover - env issue
+        data = (Path(spec.submodule_search_locations[0]) / "dict.txt").read_text(encoding="utf-8")
+    except OSError:  # pragma: no cover - env issue
         return {}
     words: dict[str, int] = {}
     for line in data.splitlines():

@@ -1,0 +1,357 @@
+"""Stage 4b — articles: the page's blocks, in order, built into articles.
+
+:class:`ArticleBuilder` reads the blocks once.  Each article being built is a
+:class:`Draft`; text goes to the open paragraph it continues (``reading_order``) or opens a
+paragraph of the story being read.  Headline groups start stories, or give a headline to
+a story whose dateline or byline came first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import ShortRun
+from .lines import JUMP_RE, Line, LineRole
+from .model import Block, BlockType, ParsedArticle
+from .reading_order import SUBHEAD_MAX, choose_continuation, looks_unfinished, starts_mid_sentence
+from .text import close_cjk_spaces, ends_sentence, key, starts_lower
+from .words import crossing_word
+
+PARAGRAPH, SUBHEAD = BlockType.PARAGRAPH, BlockType.SUBHEAD
+# roles that open an article's text: a short run right before one is that article's headline
+OPENINGS = {
+    LineRole.DATELINE,
+    LineRole.BYLINE,
+    LineRole.AUTHOR,
+    LineRole.TIP,
+    LineRole.REGION,
+    LineRole.EDITOR_NOTE,
+}
+
+
+@dataclass(eq=False)  # compared by identity: two drafts may hold equal text
+class Draft:
+    """An article being built."""
+
+    article: ParsedArticle = field(default_factory=ParsedArticle)
+    position: int = 0  # its place among the page's drafts
+    headed: bool = False  # a headline group was given to it
+    # the news story this piece was cut from when a subhead followed the story's end
+    split_from: Draft | None = None
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.article.blocks
+
+    def has_paragraphs(self) -> bool:
+        return any(b.type is PARAGRAPH for b in self.article.blocks)
+
+    def open_end(self) -> Block | None:
+        """The last paragraph if it ends mid-sentence."""
+        blocks = self.article.blocks
+        if blocks:
+            last = blocks[-1]
+            if last.type is PARAGRAPH and not ends_sentence(last.text):
+                return last
+        return None
+
+
+def headline_parts(
+    texts: list[str], headings: list[int], keys: list[str] | None = None
+) -> tuple[str, str, str, list[str]]:
+    """Split a headline group into kicker, title, subtitle and left-over lines."""
+    if keys is None:
+        keys = [key(t) for t in texts]
+    for s, k in enumerate(keys):
+        if s >= 1 and (k.startswith("——") or k.startswith("--")):
+            kicker = " ".join(texts[: s - 1])
+            return kicker, texts[s - 1], texts[s], texts[s + 1 :]
+    for e, k in enumerate(keys[:-1]):
+        if k.endswith("——") or k.endswith("--"):
+            kicker = re.sub(r"[—\-]+$", "", texts[e]).strip()
+            return kicker, texts[e + 1], " ".join(texts[e + 2 : e + 3]), texts[e + 3 :]
+    marked = [i for i, h in enumerate(headings) if h]
+    if marked and len(texts) > 1:
+        top = min(marked, key=lambda i: headings[i])
+        kicker = " ".join(texts[:top])
+        return kicker, texts[top], " ".join(texts[top + 1 : top + 2]), texts[top + 2 :]
+    if len(texts) == 1:
+        return "", texts[0], "", []
+    if len(texts) == 2:
+        return "", texts[0], texts[1], []
+    return texts[0], texts[1], texts[2], texts[3:]
+
+
+class ArticleBuilder:
+    """Builds the articles of one page from its blocks, read in page order."""
+
+    def __init__(self) -> None:
+        self.drafts: list[Draft] = []
+        self.current: Draft | None = None  # the story being read
+        self.open: list[Draft] = []  # drafts whose last paragraph is open, in page order
+        self.waiting: list[Draft] = []  # started without a headline, waiting for one
+        self.column: str | None = None  # a column label waiting for its article
+        self.note: str = ""  # an editor's note waiting for its article
+        self.tip_for: Draft | None = None  # the next text is this draft's reading tip
+        self.page_warnings: list[str] = []
+        self.fresh = False  # the next text starts a new paragraph (after a jump line)
+
+    # -- drafts ---------------------------------------------------------------------------
+    def new_draft(self, headless: bool) -> Draft:
+        draft = Draft(position=len(self.drafts))
+        draft.article.column, self.column = self.column, None
+        if self.note:
+            draft.article.editor_note, self.note = self.note, ""
+        self.drafts.append(draft)
+        if headless:
+            self.waiting.append(draft)
+        self.current = draft
+        return draft
+
+    def current_or_new(self) -> Draft:
+        return self.current or self.new_draft(headless=True)
+
+    def add_block(self, draft: Draft, block: Block) -> None:
+        draft.blocks.append(block)
+        self.recheck_open(draft)
+
+    def extend_open_end(self, draft: Draft, text: str) -> None:
+        draft.blocks[-1].text += text
+        self.recheck_open(draft)
+
+    def recheck_open(self, draft: Draft) -> None:
+        """Keep ``open`` true for ``draft`` after its blocks changed."""
+        is_open = draft.open_end() is not None
+        if is_open and draft not in self.open:
+            self.open.append(draft)
+            self.open.sort(key=lambda d: d.position)
+        elif not is_open and draft in self.open:
+            self.open.remove(draft)
+
+    def set_headline(self, draft: Draft, group: list[Line]) -> None:
+        article = draft.article
+        kicker, title, subtitle, extra = headline_parts(
+            [g.text for g in group], [g.heading for g in group], [g.key for g in group]
+        )
+        article.kicker, article.title, article.subtitle = kicker, title, subtitle
+        if extra:
+            if article.column is None:
+                article.column = " ".join(extra)
+            else:
+                article.subtitle = " ".join([subtitle, *extra]).strip()
+        draft.headed = True
+        if draft in self.waiting:
+            self.waiting.remove(draft)
+        if self.column is not None:
+            article.column, self.column = self.column, None
+
+    # -- text -----------------------------------------------------------------------------
+    def place_text(self, text: str) -> None:
+        """Place a line of body text (already stripped)."""
+        text = close_cjk_spaces(text)
+        if "版" in text:
+            text = self.take_jump_marks(text)
+        if not text:
+            return
+        if self.tip_for is not None:
+            self.tip_for.article.reading_tip = text
+            self.tip_for = None
+            return
+        target = None if self.fresh else self.continued_draft(text)
+        self.fresh = False
+        if target is not None:
+            self.extend_open_end(target, text)
+            self.current = target
+            return
+        draft = self.current_or_new()
+        if starts_lower(text):
+            draft.article.warnings.append(f"无法归位的片段：{text[:12]}…")
+        elif starts_mid_sentence(text):
+            draft.article.warnings.append(f"片段缺少开头：{text[:12]}…")
+        self.add_block(draft, Block(PARAGRAPH, text))
+
+    def take_jump_marks(self, text: str) -> str:
+        """``text`` without a ``(上接第1版)`` opening it or a ``(下转第2版)`` closing it."""
+        if "版" in text[:12]:
+            m = JUMP_RE.match(key(text[:12]))
+            if m and m.group(1) == "上接":
+                raw = JUMP_RE.match(text)
+                text = text[raw.end() :].strip() if raw else text
+                self.jump_from(int(m.group(2)))
+        if "版" in text[-12:]:
+            m = JUMP_RE.search(text[-12:])
+            if m and text.endswith(m.group(0)) and m.group(1) == "下转":
+                self.current_or_new().article.continued_to_page = int(m.group(2))
+                text = text[: len(text) - len(m.group(0))].rstrip()
+        return text
+
+    def continued_draft(self, text: str) -> Draft | None:
+        """The draft whose open last paragraph this text continues, if any."""
+        if not self.open:
+            return None
+        current = self.current
+        at = self.open.index(current) if current in self.open else None
+        choice = choose_continuation([d.blocks[-1].text for d in self.open], at, text)
+        if choice is None:
+            return None
+        draft = self.open[choice.end]
+        if choice.warning:
+            draft.article.warnings.append(choice.warning)
+        return draft
+
+    # -- line roles -----------------------------------------------------------------------
+    def jump_from(self, page: int) -> None:
+        self.fresh = True
+        cur = self.current
+        if cur is not None and not cur.headed and not cur.article.dateline and cur not in self.waiting:
+            cur.article.continued_from_page = page
+            return
+        self.new_draft(headless=False).article.continued_from_page = page
+
+    def byline(self, line: Line) -> None:
+        cur = self.current
+        if cur is not None and cur.headed and not cur.has_paragraphs() and not cur.article.bylines:
+            cur.article.bylines.extend(line.credits)
+            return
+        self.new_draft(headless=True).article.bylines.extend(line.credits)
+
+    def dateline(self, line: Line) -> None:
+        cur = self.current
+        if cur is not None and not cur.article.dateline and not cur.has_paragraphs():
+            self.open_story(cur, line)
+            return
+        if cur is not None and cur.blocks and cur.blocks[-1].type is SUBHEAD:
+            # A later section of a round-up: its dateline stays in the text ("今天" needs it);
+            # the spaces between the names in its brackets are real, not OCR noise.
+            bylines = cur.article.bylines
+            bylines.extend(c for c in line.credits if c not in bylines)
+            text, body = line.text.strip(), line.body.strip()
+            head = text[: len(text) - len(body)] if body and text.endswith(body) else ""
+            self.add_block(cur, Block(PARAGRAPH, head + close_cjk_spaces(text[len(head) :])))
+            return
+        self.open_story(self.new_draft(headless=True), line)
+
+    def open_story(self, draft: Draft, line: Line) -> None:
+        """The dateline paragraph opening ``draft``'s text."""
+        draft.article.dateline = line.dateline
+        draft.article.bylines.extend(line.credits)
+        self.current = draft
+        self.add_block(draft, Block(PARAGRAPH, close_cjk_spaces(line.body.strip())))
+
+    def subhead(self, text: str) -> None:
+        draft = self.current_or_new()
+        self.add_block(draft, Block(SUBHEAD, text))
+
+    def short_run(self, run: ShortRun) -> None:
+        """A run of short lines: headline group, subhead, or body lines the OCR cut short."""
+        lines, after = run.lines, run.after
+        cur = self.current
+        started = cur is not None and bool(cur.blocks or cur.article.bylines or cur.article.dateline)
+        while lines and cur is not None and started:
+            first = lines[0]
+            end = cur.open_end()
+            joins = end is not None and (crossing_word(end.text, first.text) or starts_lower(first.text))
+            if not (joins or looks_unfinished(first.text, first.key)):
+                break
+            self.place_text(first.text)
+            lines = lines[1:]
+        cut_tail: list[Line] = []
+        while len(lines) > 1 and looks_unfinished(lines[-1].text, lines[-1].key):
+            cut_tail.insert(0, lines.pop())
+        if lines:
+            next_role = LineRole.TEXT if cut_tail else (after.role if after is not None else None)
+            self.short_group(lines, after, next_role)
+        for line in cut_tail:
+            self.place_text(line.text)
+
+    def short_group(self, lines: list[Line], after: Line | None, next_role: LineRole | None) -> None:
+        """Short lines that are not cut body lines; ``next_role``: what follows them."""
+        cur = self.current
+        if len(lines) == 1:
+            only = lines[0]
+            has_body = cur is not None and bool(cur.blocks)
+            if (
+                next_role is LineRole.TEXT
+                and has_body
+                and after is not None
+                and crossing_word(only.text, after.text)
+            ):
+                self.place_text(only.text)
+                return
+            ends_text = next_role not in OPENINGS and next_role is not LineRole.TEXT
+            if ends_text and cur is not None and self.column is None:
+                self.place_text(only.text)
+                return
+            if next_role is LineRole.TEXT and has_body and self.column is None and not self.waiting:
+                self.short_in_body(only)
+                return
+        self.headline(lines, opening=next_role in OPENINGS)
+
+    def short_in_body(self, line: Line) -> None:
+        """A lone short line between paragraphs: a subhead (or a long cut body line)."""
+        cur = self.current
+        assert cur is not None
+        if len(line.key) > SUBHEAD_MAX:
+            self.place_text(line.text)
+            return
+        has_subheads = any(b.type is SUBHEAD for b in cur.blocks)
+        if cur.article.dateline and cur.open_end() is None and not has_subheads:
+            # a subhead after a finished dateline story opens a piece of its own
+            self.new_draft(headless=False).split_from = cur
+        self.subhead(line.text)
+
+    def headline(self, lines: list[Line], opening: bool) -> None:
+        if not opening and self.waiting:
+            draft = self.waiting[0]
+            self.current = draft
+        else:
+            draft = self.new_draft(headless=False)
+        self.set_headline(draft, lines)
+
+    def editor_note(self, line: Line) -> None:
+        cur = self.current
+        if cur is not None and cur.blocks and not cur.article.editor_note:
+            cur.article.editor_note = line.note
+        else:
+            self.note = line.note
+
+    # -- driver ---------------------------------------------------------------------------
+    def build(self, blocks: list[Line | ShortRun]) -> list[Draft]:
+        """Read the page's blocks in order; the drafts built, in page order."""
+        for block in blocks:
+            if isinstance(block, ShortRun):
+                self.short_run(block)
+            elif block.role is LineRole.TEXT:
+                self.place_text(block.text)
+            else:
+                self.line(block)
+        if self.note:
+            draft = self.current_or_new()
+            draft.article.editor_note = draft.article.editor_note or self.note
+        return self.drafts
+
+    def line(self, line: Line) -> None:
+        role = line.role
+        if role is LineRole.COLUMN:
+            self.column = line.label
+        elif role is LineRole.EDITOR_NOTE:
+            self.editor_note(line)
+        elif role is LineRole.TIP:
+            self.tip_for = self.current_or_new()
+        elif role is LineRole.SOURCE:
+            self.current_or_new().article.source_note = line.text
+        elif role is LineRole.JUMP_FROM:
+            self.jump_from(line.page)
+        elif role is LineRole.JUMP_TO:
+            self.current_or_new().article.continued_to_page = line.page
+        elif role is LineRole.AD:
+            self.page_warnings.append("广告：本版含广告")
+        elif role is LineRole.REGION:
+            self.subhead(line.text)
+        elif role in (LineRole.BYLINE, LineRole.AUTHOR):
+            self.byline(line)
+        elif role is LineRole.DATELINE:
+            self.dateline(line)
+        else:
+            self.place_text(line.text)
