@@ -562,9 +562,9 @@ class PhotoCredit(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of ``import_pages``: what it read, what it wrote, what went wrong."""
+    """One import run (``articles.importer.runs``): what it read, what it wrote, what went wrong."""
 
-    class Status(models.TextChoices):
+    class Result(models.TextChoices):
         RUNNING = "running", "进行中"
         SUCCEEDED = "succeeded", "成功"
         PARTIAL = "partial", "部分失败"
@@ -572,7 +572,7 @@ class ImportRun(models.Model):
 
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    status = models.CharField("结果", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.RUNNING)
     options = models.JSONField("参数", default=dict, blank=True)
     files = models.JSONField("文件", default=list, blank=True, help_text="每个文件的处理结果。")
     counts = models.JSONField("计数", default=dict, blank=True)

@@ -702,7 +702,7 @@ def test_people_search_by_name(editor_client, draft):
 
 def test_import_runs_are_read_only(editor_client, admin_client):
     run = ImportRun.objects.create(
-        status=ImportRun.Status.PARTIAL, counts={"articles": 12}, errors=["第3版：编码无法识别"]
+        status=ImportRun.Result.PARTIAL, counts={"articles": 12}, errors=["第3版：编码无法识别"]
     )
     for c in (editor_client, admin_client):
         html = c.get(change_url(run)).content.decode()
@@ -711,7 +711,7 @@ def test_import_runs_are_read_only(editor_client, admin_client):
         assert c.get("/admin/articles/importrun/add/").status_code == 403
         assert c.post(change_url(run), {"status": "failed"}).status_code == 403
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.PARTIAL
+    assert run.status == ImportRun.Result.PARTIAL
     assert "部分失败" in editor_client.get("/admin/articles/importrun/").content.decode()
 
 

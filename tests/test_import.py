@@ -90,9 +90,16 @@ def test_no_path_imports_every_seed_page_as_drafts_with_the_manifest_placement()
     assert "Imported 5 page(s): 5 created" in out
 
 
-def test_publish_makes_the_paper_visible_to_readers_at_once():
+def test_publish_makes_what_needs_no_review_visible_and_keeps_flagged_articles_in_review(client):
     run("--publish")
-    assert Article.objects.published().count() == Article.objects.count() > 0
+    clean, flagged = Article.objects.filter(needs_review=False), Article.objects.filter(needs_review=True)
+    assert clean.exists() and flagged.exists()
+    assert set(Article.objects.published()) == set(clean)
+    assert not flagged.published().exists()
+    assert set(flagged.drafts()) == set(flagged)  # still in the review queue
+    for article in flagged:  # readers cannot reach a flagged guess
+        assert client.get(article.get_absolute_url()).status_code == 404
+    assert "（无标题）" not in client.get("/").content.decode()
 
 
 def test_people_are_shared_across_pages():
@@ -244,7 +251,7 @@ def test_a_bad_file_gets_one_line_and_the_others_are_imported(tmp_path, data, pr
     assert not Issue.objects.filter(date="2020-10-22").exists()
     assert Page.objects.filter(issue__date="2020-10-23", number=3).exists()
     run_row = ImportRun.objects.get()
-    assert run_row.status == ImportRun.Status.PARTIAL
+    assert run_row.status == ImportRun.Result.PARTIAL
     assert run_row.counts["failed"] == 1 and run_row.counts["created"] == 1
 
 
@@ -402,7 +409,7 @@ def test_verbosity_zero_prints_nothing_and_one_prints_progress_and_a_summary():
 def test_every_run_is_recorded_as_an_import_run():
     run(publish=True)
     row = ImportRun.objects.get()
-    assert row.status == ImportRun.Status.SUCCEEDED and row.finished_at is not None
+    assert row.status == ImportRun.Result.SUCCEEDED and row.finished_at is not None
     assert row.options["publish"] is True
     assert row.counts["pages"] == 5 and row.counts["articles"] == Article.objects.count()
     assert row.counts["bylines"] == Byline.objects.count()
@@ -534,25 +541,25 @@ def test_an_import_is_searchable_at_once_and_a_reimport_drops_the_old_text(tmp_p
 
     folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
     run(folder, publish=True)
-    found = search_articles(Article.objects.published(), "联席会议制度")
+    found = search_articles(Article.objects.all(), "联席会议制度")
     assert [a.title for a in found] == ["建立联席会议制度加强和改进产业工人队伍思想政治工作"]
     (folder / "p.txt").write_bytes(seed_bytes().replace("联席会议".encode(), "联络会议".encode()))
     run(folder, publish=True)
-    assert not search_articles(Article.objects.published(), "联席会议制度").exists()
-    assert search_articles(Article.objects.published(), "联络会议制度").exists()
+    assert not search_articles(Article.objects.all(), "联席会议制度").exists()
+    assert search_articles(Article.objects.all(), "联络会议制度").exists()
 
 
 def test_a_reimport_shows_on_the_next_page_load_despite_the_page_cache(client, tmp_path):
     folder = make_folder(tmp_path, {"p.txt": seed_bytes()}, entry("p.txt", "2020-10-23", 3))
     run(folder, publish=True)
     url = Page.objects.get().get_absolute_url()
-    assert "宁夏回族自治区党委、政府出台意见" in client.get(url).content.decode()
+    assert "汕头市总推动困难职工纳入政府兜底" in client.get(url).content.decode()
     (folder / "p.txt").write_bytes(
-        seed_bytes().replace("宁夏回族自治区党委、政府出台意见".encode(), "宁夏出台意见".encode())
+        seed_bytes().replace("汕头市总推动困难职工纳入政府兜底".encode(), "汕头市总推动职工兜底".encode())
     )
     run(folder, publish=True)
     html = client.get(url).content.decode()
-    assert "宁夏出台意见" in html and "宁夏回族自治区党委、政府出台意见" not in html
+    assert "汕头市总推动职工兜底" in html and "汕头市总推动困难职工纳入政府兜底" not in html
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps planner statistics in sqlite_stat1")
@@ -601,3 +608,46 @@ def test_an_over_long_headline_moves_into_the_body_and_is_flagged(tmp_path):
     assert [b["text"] for b in article.body] == [long_title, "正文。"]
     assert article.needs_review
     assert "主题过长（400字），已移入正文" in article.warnings and "未找到标题" in article.warnings
+
+
+def test_the_same_file_as_a_second_page_of_an_issue_is_refused_naming_both_pages(tmp_path):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seed_bytes(), "b.txt": seed_bytes()},
+        entry("a.txt", "2020-10-23", 3) + entry("b.txt", "2020-10-23", 4),
+    )
+    out, err, message = run_failing(folder)
+    lines = [line for line in err.splitlines() if "b.txt" in line]
+    assert len(lines) == 1
+    assert "same content as page 3 of 2020-10-23 (a.txt)" in lines[0] and "as page 4" in lines[0]
+    assert "--allow-duplicate" in lines[0]
+    assert list(Page.objects.values_list("number", flat=True)) == [3]  # nothing of page 4 written
+    assert ImportRun.objects.get().status == ImportRun.Result.PARTIAL
+    # the same file on another issue's page is no duplicate; re-importing page 3 is no duplicate
+    other = make_folder(tmp_path / "o", {"a.txt": seed_bytes()}, entry("a.txt", "2020-10-24", 4))
+    run(other)
+    out, _ = run(folder / "a.txt", date="2020-10-23", page=3)
+    assert "unchanged" in out
+
+
+def test_allow_duplicate_imports_the_second_page_anyway(tmp_path):
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seed_bytes(), "b.txt": seed_bytes()},
+        entry("a.txt", "2020-10-23", 3) + entry("b.txt", "2020-10-23", 4),
+    )
+    run(folder, allow_duplicate=True)
+    assert sorted(Page.objects.values_list("number", flat=True)) == [3, 4]
+    assert ImportRun.objects.get().options["allow_duplicate"] is True
+
+
+def test_anything_can_start_an_import_and_get_its_run(tmp_path):
+    from articles.importer.plan import Placement, make_plan
+    from articles.importer.runs import ImportSettings, import_pages
+
+    folder = make_folder(tmp_path, {"a.txt": seed_bytes()}, entry("a.txt", "2020-10-23", 3))
+    plan = make_plan([folder], Placement())
+    run_row = import_pages(plan.specs, ImportSettings(publish=True))
+    assert run_row.status == ImportRun.Result.SUCCEEDED and run_row.counts["created"] == 1
+    assert run_row.options["publish"] is True
+    assert Article.objects.published().count() == Article.objects.filter(needs_review=False).count() > 0

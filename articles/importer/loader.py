@@ -10,6 +10,9 @@ page, with three rules:
   their place, and the re-parsed item at that place is not created (reported as kept);
 - ``replace=True`` forces a re-parse of an unchanged file and overwrites editors' work.
 
+``publish=True`` publishes the articles that need no review; an article the parser
+flagged (warnings, ``needs_review``) stays a draft in the review queue.
+
 Concurrent imports are safe: the page row is locked (``select_for_update``) before
 anything on it is read or written, and the unique constraints on issue date and page
 number turn a race into a retry instead of a duplicate.
@@ -20,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,11 +49,17 @@ TITLE_MAX = Article._meta.get_field("title").max_length
 HEAD_FIELDS = ("kicker", "title", "subtitle")
 
 
-class Status:
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
+class PageOutcome(models.TextChoices):
+    """What importing one file did to its page (ImportRun.files[].status)."""
+
+    CREATED = "created", "新建"
+    UPDATED = "updated", "更新"
+    UNCHANGED = "unchanged", "未变"
+    FAILED = "failed", "失败"
+
+
+class PageRefused(Exception):
+    """The file is not imported, for a reason the message gives (one line)."""
 
 
 @dataclass
@@ -58,7 +67,7 @@ class PageResult:
     """What importing one file did."""
 
     spec: PageSpec
-    status: str
+    outcome: PageOutcome
     articles: int = 0
     photos: int = 0
     bylines: int = 0
@@ -72,7 +81,7 @@ class PageResult:
             "file": self.spec.name,
             "issue_date": self.spec.issue_date.isoformat(),
             "page": self.spec.page_number,
-            "status": self.status,
+            "status": self.outcome.value,
             "articles": self.articles,
             "photos": self.photos,
             "bylines": self.bylines,
@@ -162,29 +171,37 @@ def load_page(
     *,
     publish: bool = False,
     replace: bool = False,
+    allow_duplicate: bool = False,
     cache: LookupCache | None = None,
 ) -> PageResult:
-    """Make the database hold this page; all or nothing."""
+    """Make the database hold this page; all or nothing.
+
+    A file with the same content as another page of the same issue is refused
+    (:class:`PageRefused`, naming both pages) unless ``allow_duplicate``: it is almost
+    always the same scan filed under a second page number by mistake.
+    """
     cache = cache or LookupCache()
     digest = sha256(data)
     try:
         with transaction.atomic():
-            return _load(spec, data, text, parsed, digest, publish, replace, cache)
+            return _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache)
     except Exception:
         cache.forget()
         raise
 
 
-def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResult:
+def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache) -> PageResult:
     page, fresh = _lock_page(cache.issue_id(spec), spec)
+    if not allow_duplicate:
+        _refuse_duplicate(page, spec, digest)
     stored = None if fresh else PageSource.objects.filter(page=page).values_list("sha256", flat=True).first()
     if stored == digest and not replace:
-        return PageResult(spec, Status.UNCHANGED)
+        return PageResult(spec, PageOutcome.UNCHANGED)
     if spec.page_name and page.name != spec.page_name:
         page.name = spec.page_name
         page.save(update_fields=["name", "updated_at"])
 
-    result = PageResult(spec, Status.CREATED if stored is None else Status.UPDATED)
+    result = PageResult(spec, PageOutcome.CREATED if stored is None else PageOutcome.UPDATED)
     kept = {} if fresh else _clear_page(page, replace)
     result.kept = [a.title for a in kept.values()]
     articles = _write_articles(page, parsed, kept, publish, cache, result)
@@ -209,6 +226,21 @@ def _load(spec, data, text, parsed, digest, publish, replace, cache) -> PageResu
                         a.reading_tip, names) for a, names in articles}
     )  # fmt: skip
     return result
+
+
+def _refuse_duplicate(page: Page, spec: PageSpec, digest: str) -> None:
+    twin = (
+        PageSource.objects.filter(page__issue_id=page.issue_id, sha256=digest)
+        .exclude(page_id=page.pk)
+        .select_related("page")
+        .only("filename", "page__number")
+        .first()
+    )
+    if twin is not None:
+        raise PageRefused(
+            f"same content as page {twin.page.number} of {spec.issue_date} ({twin.filename}); "
+            f"not imported as page {spec.page_number} (--allow-duplicate imports it anyway)"
+        )
 
 
 def _lock_page(issue_id: int, spec: PageSpec) -> tuple[Page, bool]:
@@ -261,8 +293,10 @@ def _write_articles(
             source_note=pa.source_note[:300],
             continued_from_page=pa.continued_from_page,
             continued_to_page=pa.continued_to_page,
-            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-            published_at=now if publish else None,
+            # ``publish`` publishes only what needs no review: a flagged guess stays a draft
+            # in the review queue until an editor has looked at it.
+            status=Article.Status.PUBLISHED if publish and not warnings else Article.Status.DRAFT,
+            published_at=now if publish and not warnings else None,
             needs_review=bool(warnings),
             warnings=warnings,
         )

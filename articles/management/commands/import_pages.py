@@ -15,7 +15,9 @@ problem), nothing of it is written, and the other files are still imported unles
 ``--fail-fast`` is given. Imported articles are drafts unless ``--publish``.
 Re-importing an unchanged file changes nothing; a changed file re-parses its page but
 keeps every article an editor has changed (``--replace`` overwrites them too).
-Every run that writes is recorded as an ImportRun.
+Every run that writes is recorded as an ImportRun; the run itself is
+:func:`articles.importer.runs.import_pages` (this command is its shell). A file with the
+same content as another page of its issue is refused unless ``--allow-duplicate``.
 """
 
 from __future__ import annotations
@@ -25,16 +27,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.utils import timezone
 
-from articles.importer.loader import LookupCache, PageResult, Status, load_page
+from articles.importer.loader import PageOutcome, PageResult
 from articles.importer.plan import PageSpec, Placement, UsageError, make_plan
-from articles.models import ImportRun
-from articles.parsing import PageDecodeError, ParsedPage, decode_page, parse_page
+from articles.importer.runs import ImportSettings, import_pages, read_page
+from articles.parsing import PageDecodeError, ParsedPage, parse_page
 
-COUNT_KEYS = ("articles", "photos", "bylines", "warnings")
-RECORDED_OPTIONS = ("publish", "replace", "fail_fast", "date", "page", "page_name", "issue_number")
+RECORDED_OPTIONS = ("date", "page", "page_name", "issue_number")
 
 
 class Command(BaseCommand):
@@ -49,11 +48,20 @@ class Command(BaseCommand):
         parser.add_argument("--page", type=int, help="printed page number of the single file given")
         parser.add_argument("--page-name", help="page name (版名) of the single file given")
         parser.add_argument("--issue-number", type=int, help="issue number (期号) of the single file given")
-        parser.add_argument("--publish", action="store_true", help="publish imported articles at once")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the imported articles that need no review (flagged ones stay drafts for review)",
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
             help="re-parse even unchanged files and overwrite articles editors have changed",
+        )
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="import a file even if another page of its issue has the same content",
         )
         parser.add_argument("--dry-run", action="store_true", help="parse only; write nothing")
         parser.add_argument(
@@ -99,7 +107,7 @@ class Command(BaseCommand):
         pages = []
         for spec in specs:
             try:
-                parsed = parse_page(_read(spec)[1])
+                parsed = parse_page(read_page(spec)[1])
             except PageDecodeError as exc:
                 self._fail(f"{spec.path}: {exc}", errors, options)
                 continue
@@ -117,60 +125,28 @@ class Command(BaseCommand):
     # -- import ----------------------------------------------------------------------------
 
     def _import(self, specs: list[PageSpec], errors: list[str], options) -> None:
-        failed_files = [{"file": e.split(": ", 1)[0], "status": Status.FAILED, "error": e} for e in errors]
-        run = ImportRun.objects.create(
-            options={k: options[k] for k in RECORDED_OPTIONS} | {"paths": [str(p) for p in options["paths"]]},
-            files=failed_files,
-            errors=list(errors),
+        import_settings = ImportSettings(
+            publish=options["publish"],
+            replace=options["replace"],
+            fail_fast=options["fail_fast"],
+            allow_duplicate=options["allow_duplicate"],
         )
-        cache = LookupCache()
+        recorded = {k: options[k] for k in RECORDED_OPTIONS} | {"paths": [str(p) for p in options["paths"]]}
         results: list[PageResult] = []
-        total = len(specs)
-        try:
-            for n, spec in enumerate(specs, start=1):
-                result = self._import_one(spec, options, cache)
-                results.append(result)
-                self._say(f"[{n}/{total}] {_progress(result)}", 2 if total > 20 and n % 50 else 1)
-                if result.status == Status.FAILED:
-                    line = f"{spec.path}: {result.error}"
-                    errors.append(line)
-                    self.stderr.write(line)
-                    if options["fail_fast"]:
-                        break
-        finally:
-            self._finish(run, failed_files, results, errors)
-        if any(r.status in (Status.CREATED, Status.UPDATED) for r in results):
-            refresh_planner_statistics()
-        self._say(_summary(results, errors), 1)
-        if errors:
+
+        def report(n: int, total: int, result: PageResult) -> None:
+            results.append(result)
+            self._say(f"[{n}/{total}] {_progress(result)}", 2 if total > 20 and n % 50 else 1)
+            if result.outcome == PageOutcome.FAILED:
+                self.stderr.write(f"{result.spec.path}: {result.error}")
+
+        run = import_pages(specs, import_settings, planned_errors=errors, options=recorded, on_result=report)
+        self._say(_summary(run.counts), 1)
+        if run.errors:
             stop = " (stopped at the first bad file: --fail-fast)" if options["fail_fast"] else ""
             raise CommandError(
-                f"{len(errors)} file(s) failed{stop}; see the lines above (ImportRun #{run.pk})"
+                f"{len(run.errors)} file(s) failed{stop}; see the lines above (ImportRun #{run.pk})"
             )
-
-    def _import_one(self, spec: PageSpec, options, cache: LookupCache) -> PageResult:
-        try:
-            data, text = _read(spec)
-            parsed = parse_page(text)
-            return load_page(
-                spec, data, text, parsed, publish=options["publish"], replace=options["replace"], cache=cache
-            )
-        except PageDecodeError as exc:
-            return PageResult(spec, Status.FAILED, error=str(exc))
-        except Exception as exc:  # one bad page must not stop the others; it is rolled back
-            return PageResult(spec, Status.FAILED, error=f"not imported ({type(exc).__name__}: {exc})")
-
-    def _finish(self, run: ImportRun, failed_files, results: list[PageResult], errors: list[str]) -> None:
-        run.finished_at = timezone.now()
-        run.files = failed_files + [r.as_dict() for r in results]
-        run.counts = _counts(results, errors)
-        run.errors = list(errors)
-        written = any(r.status != Status.FAILED for r in results)
-        if not errors:
-            run.status = ImportRun.Status.SUCCEEDED
-        else:
-            run.status = ImportRun.Status.PARTIAL if written else ImportRun.Status.FAILED
-        run.save()
 
     # -- output ----------------------------------------------------------------------------
 
@@ -183,27 +159,6 @@ class Command(BaseCommand):
     def _say(self, line: str, level: int) -> None:
         if self.verbosity >= level:
             self.stdout.write(line)
-
-
-def refresh_planner_statistics() -> None:
-    """Let SQLite's query planner see the new row counts.
-
-    Without statistics SQLite guesses, and at archive sizes it picks the status index
-    for lookups by page or issue and reads the whole article table. PostgreSQL's
-    autovacuum keeps its own statistics.
-    """
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _read(spec: PageSpec) -> tuple[bytes, str]:
-    """The file's bytes and its text; an unreadable or undecodable file is a PageDecodeError."""
-    try:
-        data = spec.path.read_bytes()
-    except OSError as exc:
-        raise PageDecodeError(f"cannot read the file ({exc.strerror or exc})") from exc
-    return data, decode_page(data)
 
 
 def _page_json(spec: PageSpec, parsed: ParsedPage) -> dict:
@@ -228,30 +183,18 @@ def _describe(spec: PageSpec, parsed: ParsedPage) -> str:
 
 
 def _progress(r: PageResult) -> str:
-    if r.status == Status.FAILED:
+    if r.outcome == PageOutcome.FAILED:
         return f"{r.spec.name}: failed"
-    if r.status == Status.UNCHANGED:
+    if r.outcome == PageOutcome.UNCHANGED:
         return f"{r.spec.name}: unchanged"
     kept = f", kept {len(r.kept)} edited: {'、'.join(r.kept)}" if r.kept else ""
     return (
-        f"{r.spec.name}: {r.status} {r.spec.issue_date} page {r.spec.page_number}, "
+        f"{r.spec.name}: {r.outcome.value} {r.spec.issue_date} page {r.spec.page_number}, "
         f"{r.articles} articles, {r.photos} photos, {r.bylines} bylines, {r.warnings} warnings{kept}"
     )
 
 
-def _counts(results: list[PageResult], errors: list[str]) -> dict:
-    counts = {"pages": len([r for r in results if r.status != Status.FAILED])}
-    for status in (Status.CREATED, Status.UPDATED, Status.UNCHANGED):
-        counts[status] = sum(1 for r in results if r.status == status)
-    counts["failed"] = len(errors)
-    counts["kept"] = sum(len(r.kept) for r in results)
-    for key in COUNT_KEYS:
-        counts[key] = sum(getattr(r, key) for r in results)
-    return counts
-
-
-def _summary(results: list[PageResult], errors: list[str]) -> str:
-    c = _counts(results, errors)
+def _summary(c: dict) -> str:
     return (
         f"Imported {c['pages']} page(s): {c['created']} created, {c['updated']} updated, "
         f"{c['unchanged']} unchanged, {c['failed']} failed; {c['articles']} articles, "
