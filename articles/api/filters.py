@@ -38,7 +38,12 @@ class FilterBackend(DjangoFilterBackend):
         if not filterset.is_valid():
             raise ParameterError(
                 {
-                    name: [ErrorDetail(e.message % (e.params or ()), code=e.code) for e in errors]
+                    # ``message % params`` only when there are params: a message that quotes
+                    # the request back (“%”太短) is not a format string.
+                    name: [
+                        ErrorDetail(e.message % e.params if e.params else e.message, code=e.code)
+                        for e in errors
+                    ]
                     for name, errors in filterset.errors.as_data().items()
                 }
             )
