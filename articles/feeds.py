@@ -1,19 +1,65 @@
-"""RSS and Atom feeds: the latest published articles, and each column's."""
+"""RSS and Atom feeds: the latest published articles, and each column's.
+
+Two rules make any stored text safe for feed readers:
+
+- Every string that goes into a feed passes :func:`xml_text`, which drops the characters
+  XML 1.0 cannot carry (C0/C1 control characters such as ``\x1b``, U+FFFE/U+FFFF, lone
+  surrogates). One stray OCR control character must not make every feed a 500.
+- An item's description (RSS ``<description>``, Atom ``<summary type="html">``) is HTML,
+  so it is built as HTML here — our ``<p>`` around the *escaped* text — and the XML
+  writer escapes that HTML once more. A kicker ``<script>…`` reaches the reader as text.
+  Titles, names and categories are plain text in both formats and escaped once.
+"""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 
 from .models import Article, Byline, Column
 
 FEED_ITEMS = 30
+
+# Characters XML 1.0 does not allow (or, for C1 controls and DEL, discourages): dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` with every character XML 1.0 cannot carry removed (strings in lists and
+    dicts too); anything else (dates, enclosures, None) unchanged."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(v) for v in value)
+    if isinstance(value, dict):
+        return {k: xml_text(v) for k, v in value.items()}
+    return value
+
+
+class XmlSafeMixin:
+    """A feed generator that passes the feed's and every item's text through :func:`xml_text`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_text(args), **xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_text(args), **xml_text(kwargs))
+
+
+class SafeRssFeed(XmlSafeMixin, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(XmlSafeMixin, Atom1Feed):
+    pass
 
 
 def _latest(queryset):
@@ -28,19 +74,20 @@ def _latest(queryset):
 
 
 class ArticleItemsMixin:
-    """How an article appears as a feed item (all text is escaped by the feed writer)."""
+    """How an article appears as a feed item (plain-text fields are escaped by the feed writer)."""
 
     def item_title(self, item: Article) -> str:
         return item.title
 
     def item_description(self, item: Article) -> str:
-        """Kicker and subtitle, then the dateline and the start of the body, as plain text."""
+        """HTML: kicker and subtitle, then the dateline and the start of the body, each an
+        escaped paragraph (feed readers render the description as HTML)."""
         heads = " ".join(p for p in (item.kicker, item.subtitle) if p)
         text = "".join(b.get("text", "") for b in item.paragraphs[:2])
         lead = f"{item.dateline} {text}".strip() if item.dateline else text
         if len(lead) > 300:
             lead = lead[:300] + "…"
-        return f"{heads}\n{lead}" if heads else lead
+        return "".join(format_html("<p>{}</p>", part) for part in (heads, lead) if part)
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
@@ -59,6 +106,7 @@ class ArticleItemsMixin:
 
 
 class LatestRssFeed(ArticleItemsMixin, Feed):
+    feed_type = SafeRssFeed
     language = "zh-CN"
 
     def title(self) -> str:
@@ -75,11 +123,12 @@ class LatestRssFeed(ArticleItemsMixin, Feed):
 
 
 class LatestAtomFeed(LatestRssFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestRssFeed.description
 
 
 class ColumnRssFeed(ArticleItemsMixin, Feed):
+    feed_type = SafeRssFeed
     language = "zh-CN"
 
     def get_object(self, request, slug):
@@ -102,5 +151,5 @@ class ColumnRssFeed(ArticleItemsMixin, Feed):
 
 
 class ColumnAtomFeed(ColumnRssFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = ColumnRssFeed.description
