@@ -1,0 +1,74 @@
+"""Parse generated pages (or the seed pages) with the real parser and score them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from articles.parsing import ParsedPage, parse_page
+
+from .generator import GeneratedPage, Layout, make_page
+from .scoring import PageScore, Result, coverage, score_page
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_PARSING = ROOT.parent / "shared" / "parsing"
+
+
+def page_json(parsed: ParsedPage) -> dict:
+    """The page-JSON of ``import_pages --dry-run --format json`` (without the placement)."""
+    return {
+        "articles": [a.to_dict() for a in parsed.articles],
+        "photos": [p.to_dict() for p in parsed.photos],
+        "warnings": list(parsed.warnings),
+    }
+
+
+def score_generated(page: GeneratedPage) -> PageScore:
+    return score_page(page_json(parse_page(page.text)), page.gold, page.text, name=f"seed {page.seed}")
+
+
+def evaluate(seeds: Iterable[int], layout: Layout | None = None) -> Result:
+    result = Result()
+    for seed in seeds:
+        result.add(score_generated(make_page(seed, layout)))
+    return result
+
+
+def evaluate_seed_pages(gold_path: Path | None = None, seeds_dir: Path | None = None) -> Result | None:
+    """The seed pages that have an annotation in ``shared/parsing/examples`` (None when the
+    shared folder is not there)."""
+    gold_path = gold_path or SHARED_PARSING / "examples" / "expected.json"
+    seeds_dir = seeds_dir or ROOT / "seeds"
+    if not gold_path.exists():
+        return None
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    result = Result()
+    for name, g in gold.items():
+        text = (seeds_dir / name).read_text(encoding="utf-8")
+        result.add(score_page(page_json(parse_page(text)), g, text, name=name))
+    return result
+
+
+def article_text_lost(page: GeneratedPage, parse: dict) -> int:
+    """Characters of the page's article text (paragraphs without their lead and end-of-piece
+    byline, subheads, notes, tips) that are nowhere in the parse: the coverage rule of
+    score.py (every character inside an 8-gram found in the parse) on article text only."""
+    from .corpus import load_corpus, norm
+    from .generator import Kind
+
+    stories = {s.id: s for s in load_corpus().all_stories}
+    lines = []
+    for u in page.units:
+        if u.kind not in (Kind.PARAGRAPH, Kind.SUBHEAD, Kind.NOTE, Kind.TIP):
+            continue
+        text, story = norm(u.text), stories[u.owner]
+        if story.lead and text.startswith(norm(story.lead)):
+            text = text[len(norm(story.lead)) :]
+        if story.tail and text.endswith(norm(story.tail)):
+            text = text[: -len(norm(story.tail))]
+        if u.kind is Kind.NOTE:
+            text = text.removeprefix(norm("【编者按】"))
+        lines.append(text)
+    covered, total = coverage("\n".join(lines), parse)
+    return total - covered
