@@ -8,6 +8,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Each module connects its own signal handlers.
-        from . import roles  # noqa: F401  the 编辑 group
-        from .cache import bump_content_version  # noqa: F401  reader page cache: connects its handlers
-        from .search import signals  # noqa: F401  keeps the search index in step
+        from . import changes, roles  # noqa: F401  the change path (content changes per transaction); 编辑
+        from .cache import bump_content_version  # noqa: F401  reader page cache: a change-path receiver
+        from .search import signals  # noqa: F401  search index: a change-path receiver

@@ -5,13 +5,10 @@ made of the full URL and a site-wide *content version*. Any change to the paper'
 content stores a new version, so every cached page becomes unreachable and the next
 load renders fresh: a fix in the admin shows on the next page load.
 
-The version changes on ``post_save`` / ``post_delete`` / ``m2m_changed`` of every
-content model and on :data:`articles.models.content_changed`, which the content
-querysets send after ``update()`` / ``bulk_create()`` / ``bulk_update()`` (so
-``publish()``, ``unpublish()`` and the importer's bulk writes are covered); code that
-writes with raw SQL calls :func:`bump_content_version`. Inside a transaction the version
-changes again when it commits, so a page rendered from not-yet-committed data is never
-kept under the new version.
+The version changes on the change path (:mod:`articles.changes`): once per transaction
+that changed content, whatever wrote it, just before it commits; and again when it
+commits, so a page rendered from not-yet-committed data is never kept under the new
+version. Writers never call this module themselves.
 
 Logged-in users are never served from nor stored in this cache (staff see drafts).
 
@@ -27,29 +24,16 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from .models import (
-    Article,
-    Byline,
-    Column,
-    Issue,
-    Page,
-    PageSource,
-    Person,
-    Photo,
-    PhotoCredit,
-    content_changed,
-)
+from .changes import changes_committing
 
 VERSION_KEY = "newsroom:content-version"
 PAGE_KEY_PREFIX = "newsroom:page"
 #: How long a rendered page is kept (seconds); a content change clears it sooner.
 PAGE_TIMEOUT = 600
-
-CONTENT_MODELS = (Issue, Page, PageSource, Article, Byline, Column, Person, Photo, PhotoCredit)
 
 
 def content_version() -> str:
@@ -67,7 +51,7 @@ def _store_new_version() -> None:
 
 
 def bump_content_version(using: str | None = None) -> None:
-    """Make every cached reader page stale. Call after writing with bulk queries.
+    """Make every cached reader page stale (the change path's receiver calls it).
 
     Inside a transaction the version is changed now and again on commit, so pages
     rendered by other requests before the commit are not served afterwards.
@@ -77,24 +61,9 @@ def bump_content_version(using: str | None = None) -> None:
         transaction.on_commit(_store_new_version, using=using)
 
 
-def _on_content_change(sender, using=None, **kwargs):
+@receiver(changes_committing, dispatch_uid="newsroom-cache")
+def _on_content_change(sender, changes, using, **kwargs):
     bump_content_version(using)
-
-
-def _on_m2m_change(sender, instance, action, using=None, **kwargs):
-    if action.startswith("post_") and isinstance(instance, CONTENT_MODELS):
-        bump_content_version(using)
-
-
-for _model in CONTENT_MODELS:
-    post_save.connect(
-        _on_content_change, sender=_model, dispatch_uid=f"newsroom-cache-save-{_model.__name__}"
-    )
-    post_delete.connect(
-        _on_content_change, sender=_model, dispatch_uid=f"newsroom-cache-delete-{_model.__name__}"
-    )
-m2m_changed.connect(_on_m2m_change, dispatch_uid="newsroom-cache-m2m")
-content_changed.connect(_on_content_change, dispatch_uid="newsroom-cache-bulk")
 
 
 def _page_key(request) -> str:

@@ -10,7 +10,7 @@ recorded as an :class:`ImportRun`.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.urls import reverse
@@ -44,27 +44,73 @@ def is_staff(user) -> bool:
 
 content_changed = Signal()
 """Sent (``sender`` = model, ``using`` = alias) after a queryset write that sends no model
-signals: ``update()``, ``bulk_create()``, ``bulk_update()``. With ``post_save`` and
-``post_delete`` it tells listeners (the page cache) that the paper's content changed."""
+signals: ``update()``, ``bulk_create()``, ``bulk_update()``. It says which rows were written:
+``objs`` (the instances, for ``bulk_create`` / ``bulk_update``) or ``rows`` (for ``update()``:
+``(before, after)`` pairs of dicts holding ``pk`` and the model's ``CHANGE_FIELDS``). With
+``post_save`` and ``post_delete`` it feeds the change path (:mod:`articles.changes`)."""
 
 
 class ContentQuerySet(models.QuerySet):
-    """The paper's content: bulk writes announce themselves through ``content_changed``."""
+    """The paper's content: bulk writes announce which rows they wrote (``content_changed``)."""
+
+    # Each write and its announcement share a transaction (savepoint-free when one is open
+    # already), so the change path's receivers commit or roll back with the write itself.
 
     def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        content_changed.send(sender=self.model, using=self.db)
+        fields = getattr(self.model, "CHANGE_FIELDS", ())
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = list(self.values("pk", *fields))  # which rows (one cheap query), for the change path
+            rows = super().update(**kwargs)
+            moved = {self.model._meta.get_field(name).attname for name in kwargs} & set(fields)
+            after = before
+            if moved and before:
+                found = self.model._base_manager.using(self.db).filter(pk__in=[r["pk"] for r in before])
+                by_pk = {r["pk"]: r for r in found.values("pk", *fields)}
+                after = [by_pk.get(r["pk"], r) for r in before]
+            content_changed.send(sender=self.model, using=self.db, rows=list(zip(before, after, strict=True)))
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        content_changed.send(sender=self.model, using=self.db)
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            content_changed.send(sender=self.model, using=self.db, objs=created)
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
-        rows = super().bulk_update(objs, *args, **kwargs)
-        content_changed.send(sender=self.model, using=self.db)
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().bulk_update(objs, *args, **kwargs)
+            content_changed.send(sender=self.model, using=self.db, objs=objs)
         return rows
+
+
+class TracksChanges(models.Model):
+    """A content model: remembers the ``CHANGE_FIELDS`` values it was loaded with.
+
+    The change path needs them when a row points elsewhere after a save (a byline moved to
+    another article: the old article changed too) or when a change reaches every article
+    under it (a person renamed, an issue redated).
+    """
+
+    #: attnames whose loaded value the change path compares with the saved one
+    CHANGE_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        """Save in a transaction (savepoint-free), so the change path's receivers commit with it."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if cls.CHANGE_FIELDS:
+            loaded = zip(field_names, values, strict=False)
+            instance._change_loaded = {name: value for name, value in loaded if name in cls.CHANGE_FIELDS}
+        return instance
 
 
 class VisibleQuerySet(ContentQuerySet):
@@ -77,7 +123,7 @@ class VisibleQuerySet(ContentQuerySet):
         return self.all() if is_staff(user) else self.published()
 
 
-class TimeStampedModel(models.Model):
+class TimeStampedModel(TracksChanges):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -93,6 +139,8 @@ class IssueQuerySet(VisibleQuerySet):
 
 class Issue(TimeStampedModel):
     """One day's paper."""
+
+    CHANGE_FIELDS = ("date",)
 
     date = models.DateField("出版日期", help_text="这一期报纸的出版日期。")
     number = models.PositiveIntegerField("期号", null=True, blank=True, help_text="报纸总期号，可不填。")
@@ -136,6 +184,8 @@ class PageQuerySet(VisibleQuerySet):
 class Page(TimeStampedModel):
     """A printed page (版) of an issue."""
 
+    CHANGE_FIELDS = ("issue_id", "number")
+
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
     number = models.PositiveSmallIntegerField("版次", help_text="印刷版次，如 3 表示第03版。")
     name = models.CharField("版名", max_length=50, blank=True, help_text="如：要闻、工会新闻。")
@@ -168,8 +218,10 @@ class Page(TimeStampedModel):
         return f"{self.number:02d}版"
 
 
-class PageSource(models.Model):
+class PageSource(TracksChanges):
     """The OCR text a page was imported from, kept verbatim and off the page row."""
+
+    CHANGE_FIELDS = ("page_id",)
 
     page = models.OneToOneField(
         Page, on_delete=models.CASCADE, primary_key=True, related_name="source", verbose_name="版面"
@@ -201,7 +253,7 @@ class ColumnQuerySet(VisibleQuerySet):
         return self.annotate(article_count=Count("articles", filter=published))
 
 
-class Column(models.Model):
+class Column(TracksChanges):
     """A column (栏目) such as 主席之声 or 工会博览."""
 
     name = models.CharField("栏目名", max_length=50, help_text="如：主席之声、工会博览。")
@@ -253,8 +305,10 @@ class PersonQuerySet(VisibleQuerySet):
         return self.filter(Exists(bylines) | Exists(credits))
 
 
-class Person(models.Model):
+class Person(TracksChanges):
     """A reporter, correspondent, author or photographer."""
+
+    CHANGE_FIELDS = ("name", "affiliation")
 
     name = models.CharField("姓名", max_length=50)
     affiliation = models.CharField(
@@ -320,6 +374,8 @@ class ArticleQuerySet(VisibleQuerySet):
 class Article(TimeStampedModel):
     """A story (稿件) on a page."""
 
+    CHANGE_FIELDS = ("page_id", "column_id")
+
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -380,6 +436,12 @@ class Article(TimeStampedModel):
         related_name="+",
         verbose_name="最后修改人",
     )
+    version = models.PositiveIntegerField(
+        "版本",
+        default=1,
+        editable=False,
+        help_text="稿件（含署名、配图）每次修改后加一；据此发现别人在你打开之后保存过的修改。",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -405,8 +467,16 @@ class Article(TimeStampedModel):
         return self.title or "（无标题）"
 
     def save(self, *args, **kwargs):
+        """Save; an existing article is saved by UPDATE only, and never writes ``version``.
+
+        The change path (:mod:`articles.changes`) bumps ``version`` in the database when the
+        transaction commits, so a stale instance can never put an old version back; and an
+        article deleted meanwhile (a re-import) is an error, never silently inserted again.
+        """
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = self.saved_field_names()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -421,6 +491,11 @@ class Article(TimeStampedModel):
                 "position": self.position,
             },
         )
+
+    @classmethod
+    def saved_field_names(cls) -> list[str]:
+        """What ``save()`` writes on an existing article: every field but the key and ``version``."""
+        return [f.name for f in cls._meta.concrete_fields if not f.primary_key and f.name != "version"]
 
     @property
     def is_published(self) -> bool:
@@ -456,8 +531,10 @@ class Article(TimeStampedModel):
         self.published_at = timezone.now()
 
 
-class Byline(models.Model):
+class Byline(TracksChanges):
     """A person credited on an article, with the role printed beside the name."""
+
+    CHANGE_FIELDS = ("article_id", "person_id")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="bylines", verbose_name="稿件"
@@ -502,6 +579,8 @@ def photo_upload_to(instance: Photo, filename: str) -> str:
 class Photo(TimeStampedModel):
     """A news photo (图片新闻) on a page, optionally illustrating an article."""
 
+    CHANGE_FIELDS = ("page_id", "article_id")
+
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="photos", verbose_name="版面")
     article = models.ForeignKey(
         Article,
@@ -537,8 +616,10 @@ class Photo(TimeStampedModel):
         return f"{self.page.get_absolute_url()}#photo-{self.position}"
 
 
-class PhotoCredit(models.Model):
+class PhotoCredit(TracksChanges):
     """A person credited on a photo (…摄)."""
+
+    CHANGE_FIELDS = ("photo_id", "person_id")
 
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="credits", verbose_name="图片")
     person = models.ForeignKey(

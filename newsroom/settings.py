@@ -97,7 +97,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Our own backends (Django's, plus the before-commit hook of the change path: see
+# newsroom/db/base.py and articles/changes.py), whatever DATABASE_URL names.
+OUR_BACKENDS = {
+    "django.db.backends.sqlite3": "newsroom.db.sqlite3",
+    "django.db.backends.postgresql": "newsroom.db.postgresql",
+}
+_engine = DATABASES["default"]["ENGINE"]
+if _engine not in OUR_BACKENDS and _engine not in OUR_BACKENDS.values():
+    raise ImproperlyConfigured(f"DATABASE_URL: {_engine} is not supported (SQLite or PostgreSQL only).")
+DATABASES["default"]["ENGINE"] = OUR_BACKENDS.get(_engine, _engine)
+if DATABASES["default"]["ENGINE"] == "newsroom.db.sqlite3":
     # Wait for a concurrent writer instead of failing at once, and take the write lock at
     # the start of each transaction so two imports never deadlock on a lock upgrade.
     DATABASES["default"]["OPTIONS"] = {

@@ -40,7 +40,6 @@ from articles.models import (
     Role,
 )
 from articles.parsing import ParsedArticle, ParsedPage
-from articles.search import document, index_documents
 
 from .plan import PageSpec
 
@@ -204,7 +203,7 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
     result = PageResult(spec, PageOutcome.CREATED if stored is None else PageOutcome.UPDATED)
     kept = {} if fresh else _clear_page(page, replace)
     result.kept = [a.title for a in kept.values()]
-    articles = _write_articles(page, parsed, kept, publish, cache, result)
+    _write_articles(page, parsed, kept, publish, cache, result)
     _write_photos(page, parsed, {} if fresh else _clear_photos(page, replace), cache, result)
     if any(a.continued_from_page or a.continued_to_page for a in parsed.articles):
         result.linked = link_continuations(page)
@@ -221,10 +220,6 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
         PageSource.objects.update_or_create(page=page, defaults=source)
     else:
         PageSource.objects.filter(page=page).update(**source)
-    index_documents(
-        {a.pk: document(spec.issue_date, a.kicker, a.title, a.subtitle, a.body, a.editor_note,
-                        a.reading_tip, names) for a, names in articles}
-    )  # fmt: skip
     return result
 
 

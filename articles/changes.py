@@ -1,0 +1,294 @@
+"""The change path: what content a transaction changed, announced once, just before it commits.
+
+Every write to the paper's content — a model ``save()`` or ``delete()``, a content
+queryset's ``update()`` / ``bulk_create()`` / ``bulk_update()`` (they send
+:data:`articles.models.content_changed` with the rows they wrote), whoever makes it (admin,
+API, editing functions, the importer, a shell) — is collected into one :class:`ChangeSet`
+per database connection and transaction. Once per transaction, inside it and just before
+it commits (the before-commit hook of our database backends, :mod:`newsroom.db.base`),
+the change set is resolved (a photo credit means its photo's article; a renamed person
+means every article they are credited on; a redated issue or a moved page means the
+articles on it) and sent as one signal::
+
+    changes_committing.send(sender=ChangeSet, changes=changes, using=alias)
+
+Receivers write in the same transaction, so what they write commits or rolls back with
+the content: the search index (:mod:`articles.search.signals`), the page cache
+(:mod:`articles.cache`) and ``Article.version`` (bumped here). A receiver that raises rolls
+the whole transaction back. Writers never call the index or the cache themselves.
+
+When the flush happens:
+
+- in a transaction: in ``commit()``, before the real commit;
+- in autocommit mode (no transaction): right after the write, in a transaction of its own;
+- in pytest-django's wrapping test transaction: when the outermost atomic block that is
+  not the test's own ends, and right after a bare write in the test body (as autocommit).
+
+A rolled-back transaction drops its changes. Savepoints rolled back inside a transaction
+leave their changes in the set: receivers read the committed state, so doing an article
+too many costs a little time and is never wrong.
+
+Code that writes content with raw SQL calls :func:`record` with the ids it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from newsroom.db.base import before_commit, in_test_transaction_only
+
+from .models import (
+    Article,
+    Byline,
+    Column,
+    Issue,
+    Page,
+    PageSource,
+    Person,
+    Photo,
+    PhotoCredit,
+    content_changed,
+)
+
+changes_committing = Signal()
+"""Sent once per transaction that changed content, inside it, just before it commits:
+``changes`` (a :class:`ChangeSet`), ``using`` (the database alias)."""
+
+CONTENT_MODELS = (Issue, Page, PageSource, Article, Byline, Column, Person, Photo, PhotoCredit)
+
+#: the ChangeSet attribute collecting each model's own ids (None: the row has no set of its own)
+OWN = {
+    Issue: "issues",
+    Page: "pages",
+    PageSource: None,
+    Article: "articles",
+    Byline: None,
+    Column: "columns",
+    Person: "people",
+    Photo: "photos",
+    PhotoCredit: None,
+}
+#: foreign keys whose targets are touched by a change to the row: attname -> ChangeSet attribute
+POINTS_TO = {
+    Issue: {},
+    Page: {"issue_id": "issues"},
+    PageSource: {"page_id": "pages"},
+    Article: {"page_id": "pages", "column_id": "columns"},
+    Byline: {"article_id": "articles", "person_id": "people"},
+    Column: {},
+    Person: {},
+    Photo: {"page_id": "pages", "article_id": "articles"},
+    PhotoCredit: {"photo_id": "photos", "person_id": "people"},
+}
+#: fields whose change on an existing row reaches every article under it -> ChangeSet attribute
+FANS_OUT = {
+    Issue: (("date",), "redated_issues"),
+    Page: (("issue_id", "number"), "moved_pages"),
+    Person: (("name", "affiliation"), "renamed_people"),
+}
+
+
+@dataclass
+class ChangeSet:
+    """What one transaction changed, by kind of row (ids; deleted rows included).
+
+    ``articles`` are the articles whose own row or whose bylines, photos or photo credits
+    changed, plus (after :meth:`resolve`) every article a renamed person, a redated issue or
+    a moved page reaches: exactly what the search index must redo. The other sets hold the
+    rows written and the rows they point to (an article's page and column, a byline's
+    person, a photo's page and article ...), for the page cache's freshness.
+    """
+
+    articles: set[int] = field(default_factory=set)
+    pages: set[int] = field(default_factory=set)
+    issues: set[int] = field(default_factory=set)
+    columns: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    photos: set[int] = field(default_factory=set)
+    renamed_people: set[int] = field(default_factory=set)
+    redated_issues: set[int] = field(default_factory=set)
+    moved_pages: set[int] = field(default_factory=set)
+    models: set[type] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.models)
+
+    def add(self, model, pk, before: dict | None, after: dict | None) -> None:
+        """Record one written row: its id, what it pointed to before and after the write."""
+        self.models.add(model)
+        own = OWN.get(model)
+        if own and pk is not None:
+            getattr(self, own).add(pk)
+        for attname, kind in POINTS_TO.get(model, {}).items():
+            for values in (before, after):
+                value = values.get(attname) if values else None
+                if value is not None:
+                    getattr(self, kind).add(value)
+        fans = FANS_OUT.get(model)
+        if fans and pk is not None and before and after:
+            names, kind = fans
+            if any(name in before and before[name] != after.get(name) for name in names):
+                getattr(self, kind).add(pk)
+
+    def resolve(self, using: str = "default") -> ChangeSet:
+        """Add the articles reached through photos, renamed people, redated issues, moved pages."""
+        articles = Article._base_manager.using(using)
+        if self.photos:
+            self.articles |= set(
+                Photo._base_manager.using(using)
+                .filter(pk__in=self.photos, article__isnull=False)
+                .values_list("article_id", flat=True)
+            )
+        if self.renamed_people:
+            people = self.renamed_people
+            bylines = Byline._base_manager.using(using).filter(person__in=people)
+            self.articles |= set(bylines.values_list("article_id", flat=True))
+            self.articles |= set(
+                PhotoCredit._base_manager.using(using)
+                .filter(person__in=people, photo__article__isnull=False)
+                .values_list("photo__article_id", flat=True)
+            )
+        if self.redated_issues:
+            found = articles.filter(page__issue__in=self.redated_issues).values_list("pk", flat=True)
+            self.articles |= set(found)
+        if self.moved_pages:
+            self.articles |= set(articles.filter(page__in=self.moved_pages).values_list("pk", flat=True))
+        return self
+
+
+# --- collecting ---------------------------------------------------------------------------------
+
+_PENDING = "_newsroom_changes"
+_FLUSHING = "_newsroom_changes_flushing"
+
+
+def pending(using: str = "default") -> ChangeSet | None:
+    """The changes collected so far in this connection's transaction (None: nothing yet)."""
+    return getattr(connections[using], _PENDING, None)
+
+
+def _changes(connection) -> ChangeSet:
+    changes = getattr(connection, _PENDING, None)
+    if changes is None:
+        changes = ChangeSet()
+        setattr(connection, _PENDING, changes)
+    return changes
+
+
+def _values(instance) -> dict:
+    return {name: getattr(instance, name, None) for name in type(instance).CHANGE_FIELDS}
+
+
+def _record_instance(instance, *, deleted: bool = False) -> None:
+    model = type(instance)
+    connection = connections[instance._state.db or "default"]
+    before = getattr(instance, "_change_loaded", None)
+    after = _values(instance)
+    if deleted:  # a deleted row points where it pointed; nothing is renamed
+        _changes(connection).add(model, instance.pk, None, after)
+        if before:
+            _changes(connection).add(model, instance.pk, None, before)
+    else:
+        _changes(connection).add(model, instance.pk, before, after)
+        instance._change_loaded = after  # the next save compares with what this one wrote
+    _after_record(connection)
+
+
+def record(model, ids: Iterable[int], using: str = "default") -> None:
+    """For raw-SQL writers: these rows of ``model`` changed (their foreign keys are read now)."""
+    connection = connections[using]
+    changes = _changes(connection)
+    fields = model.CHANGE_FIELDS
+    ids = list(ids)
+    found = {r["pk"]: r for r in model._base_manager.using(using).filter(pk__in=ids).values("pk", *fields)}
+    for pk in ids:
+        changes.add(model, pk, None, found.get(pk))
+    _after_record(connection)
+
+
+def _after_record(connection) -> None:
+    if getattr(connection, _FLUSHING, False):
+        return  # a receiver wrote content: the flush loop takes it next round
+    if not connection.in_atomic_block and connection.get_autocommit():
+        with transaction.atomic(using=connection.alias):  # autocommit: flush now, atomically
+            flush(connection)
+    elif in_test_transaction_only(connection):
+        with transaction.atomic(using=connection.alias):  # a bare write in a test body
+            flush(connection)
+
+
+def _saved(sender, instance, **kwargs):
+    _record_instance(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    _record_instance(instance, deleted=True)
+
+
+for _model in CONTENT_MODELS:  # per model: other models keep Django's fast deletes
+    post_save.connect(_saved, sender=_model, dispatch_uid=f"changes-save-{_model.__name__}")
+    post_delete.connect(_deleted, sender=_model, dispatch_uid=f"changes-delete-{_model.__name__}")
+
+
+@receiver(content_changed, dispatch_uid="changes-bulk")
+def _bulk_written(sender, using, objs=None, rows=None, **kwargs):
+    if sender not in OWN:
+        return
+    connection = connections[using]
+    changes = _changes(connection)
+    changes.models.add(sender)
+    for obj in objs or ():
+        after = _values(obj)
+        changes.add(sender, obj.pk, getattr(obj, "_change_loaded", None), after)
+        obj._change_loaded = after
+    for before, after in rows or ():
+        changes.add(sender, before["pk"], before, after)
+    _after_record(connection)
+
+
+# --- flushing -----------------------------------------------------------------------------------
+
+MAX_ROUNDS = 5
+
+
+def flush(connection) -> None:
+    """Send the collected changes (the before-commit hook); again while receivers add more."""
+    if getattr(connection, _FLUSHING, False) or not getattr(connection, _PENDING, None):
+        return
+    setattr(connection, _FLUSHING, True)
+    try:
+        # An atomic block (no savepoint) around the receivers: inside commit() Django is
+        # between blocks, and receivers may use transaction.on_commit().
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            for _ in range(MAX_ROUNDS):
+                changes = getattr(connection, _PENDING, None)
+                setattr(connection, _PENDING, None)
+                if not changes:
+                    return
+                changes.resolve(connection.alias)
+                changes_committing.send(sender=ChangeSet, changes=changes, using=connection.alias)
+            raise RuntimeError(f"changes_committing receivers kept changing content ({MAX_ROUNDS} rounds)")
+    finally:
+        setattr(connection, _FLUSHING, False)
+
+
+def discard(connection) -> None:
+    """The transaction rolled back: its changes never happened."""
+    setattr(connection, _PENDING, None)
+
+
+before_commit(flush, on_rollback=discard)
+
+
+@receiver(changes_committing, dispatch_uid="changes-article-version")
+def bump_versions(sender, changes, using, **kwargs):
+    """``Article.version`` goes up once per transaction that changed the article (or its
+    bylines, photos, credits). A plain queryset: this write is not a content change."""
+    if changes.articles:
+        Article._base_manager.using(using).filter(pk__in=changes.articles).update(version=F("version") + 1)
