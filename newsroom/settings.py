@@ -152,6 +152,12 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Import limits: a file larger than this is refused unread; a page with more articles or
+# photos than a printed page can hold is refused (a misfiled or broken file).
+NEWSROOM_IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
+NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE", "200"))
+NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE", "200"))
+
 # The paper's name as printed in the line 《工人日报》(2020年10月23日 03版).
 NEWSROOM_PAPER_NAME = os.environ.get("NEWSROOM_PAPER_NAME", "工人日报")
 

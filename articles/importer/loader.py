@@ -40,7 +40,9 @@ from articles.models import (
     Role,
 )
 from articles.parsing import ParsedArticle, ParsedPage
+from articles.parsing.text import utf16_codec
 
+from .fit import FieldError, check_fields, fit_article, fit_photo, limit
 from .plan import PageSpec
 
 ROLE_VALUES = set(Role.values)
@@ -96,6 +98,9 @@ def sha256(data: bytes) -> str:
 
 def source_encoding(data: bytes) -> str:
     """The encoding the file was stored in, for the record."""
+    codec = utf16_codec(data)  # a file that decoded (as it did to get here) with NULs is UTF-16
+    if codec is not None:
+        return codec
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
@@ -134,6 +139,8 @@ class LookupCache:
                 for p in Person.objects.filter(name__in=names).only("pk", "name", "affiliation")
             }
             new = [Person(name=n, affiliation=a) for n, a in missing if (n, a) not in found]
+            for person in new:
+                check_fields(person, f"person “{person.name[:20]}”")
             if new:
                 Person.objects.bulk_create(new, ignore_conflicts=True)
                 found = {
@@ -147,6 +154,7 @@ class LookupCache:
         if name not in self.columns:
             column = Column.objects.filter(name=name).only("pk").first()
             if column is None:
+                check_fields(Column(name=name, slug="-"), "column")
                 try:
                     with transaction.atomic():
                         column = Column.objects.create(name=name)
@@ -179,14 +187,31 @@ def load_page(
     (:class:`PageRefused`, naming both pages) unless ``allow_duplicate``: it is almost
     always the same scan filed under a second page number by mistake.
     """
+    _refuse_oversized(parsed)
     cache = cache or LookupCache()
     digest = sha256(data)
     try:
+        check_fields(Issue(date=spec.issue_date, number=spec.issue_number), "issue")
+        check_fields(Page(number=spec.page_number, name=spec.page_name), "page")
         with transaction.atomic():
             return _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache)
+    except FieldError as exc:
+        cache.forget()
+        raise PageRefused(f"{exc}; not imported") from exc
     except Exception:
         cache.forget()
         raise
+
+
+def _refuse_oversized(parsed: ParsedPage) -> None:
+    """More articles or photos than a printed page can hold: a misfiled or broken file."""
+    for items, what, name in ((parsed.articles, "articles", "ARTICLES"), (parsed.photos, "photos", "PHOTOS")):
+        most = limit(f"{name}_PER_PAGE")
+        if len(items) > most:
+            raise PageRefused(
+                f"{len(items):,} {what} on one page, more than "
+                f"NEWSROOM_IMPORT_MAX_{name}_PER_PAGE ({most}); not imported"
+            )
 
 
 def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache) -> PageResult:
@@ -272,6 +297,7 @@ def _write_articles(
     for position, pa in enumerate(parsed.articles, start=1):
         if position in kept:
             continue
+        pa = fit_article(pa)
         warnings = list(pa.warnings)
         head, body = _fit_headline(pa, warnings)
         article = Article(
@@ -281,11 +307,11 @@ def _write_articles(
             kicker=head["kicker"],
             title=head["title"] or "（无标题）",
             subtitle=head["subtitle"],
-            dateline=pa.dateline[:60],
+            dateline=pa.dateline,
             body=body,
             editor_note=pa.editor_note,
             reading_tip=pa.reading_tip,
-            source_note=pa.source_note[:300],
+            source_note=pa.source_note,
             continued_from_page=pa.continued_from_page,
             continued_to_page=pa.continued_to_page,
             # ``publish`` publishes only what needs no review: a flagged guess stays a draft
@@ -295,6 +321,7 @@ def _write_articles(
             needs_review=bool(warnings),
             warnings=warnings,
         )
+        check_fields(article, f"article {position} (“{article.title[:20]}”)")
         rows.append((article, pa))
         result.warnings += len(warnings)
     Article.objects.bulk_create([a for a, _ in rows])
@@ -362,19 +389,17 @@ def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: Looku
         if position in keep:
             result.kept.append(keep[position].title or f"photo {position}")
             continue
-        photos.append(
-            (
-                Photo(
-                    page=page,
-                    position=position,
-                    title=pp.title[:200],
-                    caption=pp.caption,
-                    agency=pp.agency[:50],
-                    warnings=list(pp.warnings),
-                ),
-                pp,
-            )
+        pp = fit_photo(pp)
+        photo = Photo(
+            page=page,
+            position=position,
+            title=pp.title,
+            caption=pp.caption,
+            agency=pp.agency,
+            warnings=list(pp.warnings),
         )
+        check_fields(photo, f"photo {position}")
+        photos.append((photo, pp))
         result.warnings += len(pp.warnings)
     Photo.objects.bulk_create([p for p, _ in photos])
     result.photos = len(photos)

@@ -12,11 +12,19 @@ file::
 A single file may instead be placed with ``--date``/``--page`` on the command line.
 Planning never stops at the first problem: every file gets either a
 :class:`PageSpec` or one :class:`PlanError` line naming the file and the problem.
+
+Only regular files are read. A symbolic link among the page files (or as the manifest)
+is refused by name and never followed — a link to ``/etc/passwd`` is not a page — and
+so is a link loop, a pipe or a folder named ``*.txt``. A manifest entry whose file is
+not in the folder is an error naming it, not silently skipped.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
+import os
+import stat
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +32,9 @@ from pathlib import Path
 
 MANIFEST_NAME = "manifest.toml"
 PAGE_SUFFIX = ".txt"
+
+MAX_PAGE_NUMBER = 999
+MAX_ISSUE_NUMBER = 2_147_483_647  # Issue.number is an integer column
 
 REQUIRED_KEYS = {"date", "page"}
 OPTIONAL_KEYS = {"page_name", "date_estimated", "issue_number", "note"}
@@ -80,35 +91,88 @@ class UsageError(ValueError):
     """The paths and options do not fit together (reported before anything runs)."""
 
 
+@dataclass
+class Found:
+    """What the paths hold: page files, refused entries, and the folders that were listed."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[PlanError] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+
 def page_files(paths: list[Path]) -> list[Path]:
     """Expand folders to their page files (sorted); keep files as given; no duplicates."""
-    out: list[Path] = []
+    return find_pages(paths).files
+
+
+def find_pages(paths: list[Path]) -> Found:
+    """The page files under ``paths``; symlinks and other non-regular files are refused.
+
+    A folder given (even through a symlink: the operator chose it) is listed; in it, every
+    ``*.txt`` entry is a page file if it is a regular file, else a refused entry. A path
+    that does not exist at all is a :class:`UsageError`.
+    """
+    found = Found()
     seen: set[Path] = set()
     for path in paths:
+        if os.path.lexists(path) and path.is_symlink() and not path.is_dir():
+            found.refused.append(PlanError(path, link_problem(path)))
+            continue
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == PAGE_SUFFIX)
+            found.folders.append(path)
+            entries = sorted(p for p in path.iterdir() if p.suffix == PAGE_SUFFIX)
         else:
-            found = [path]
-        for p in found:
+            entries = [path]
+        for p in entries:
+            problem = link_problem(p) if p.is_symlink() else _not_regular(p)
+            if problem:
+                found.refused.append(PlanError(p, problem))
+                continue
             key = p.resolve()
             if key not in seen:
                 seen.add(key)
-                out.append(p)
-    return out
+                found.files.append(p)
+    return found
+
+
+def link_problem(path: Path) -> str:
+    """Why a symbolic link is not imported (loops and dangling links said as such)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not followed"
+        return f"symbolic link to nothing ({os.readlink(path)}); not followed"
+    return (
+        f"symbolic link (to {os.readlink(path)}); not followed: "
+        "put the file itself in the folder to import it"
+    )
+
+
+def _not_regular(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return ""
+    kind = "a folder" if stat.S_ISDIR(mode) else "a pipe or device"
+    return f"not a regular file ({kind}); not imported"
 
 
 def make_plan(paths: list[Path], placement: Placement | None = None) -> Plan:
     """Place every page file found under ``paths``; collect errors instead of raising."""
     placement = placement or Placement()
-    files = page_files(paths)
-    if placement.given and len(files) != 1:
+    found = find_pages(paths)
+    files = found.files
+    if placement.given and len(files) + len(found.refused) != 1:
         raise UsageError(
-            f"--date/--page place exactly one file, but {len(files)} page files were given; "
-            f"use a {MANIFEST_NAME} for several"
+            f"--date/--page place exactly one file, but {len(files) + len(found.refused)} page files "
+            f"were given; use a {MANIFEST_NAME} for several"
         )
-    plan = Plan()
+    plan = Plan(errors=list(found.refused))
     manifests: dict[Path, tuple[dict, str | None]] = {}
     for path in files:
         if placement.given:
@@ -129,12 +193,37 @@ def make_plan(paths: list[Path], placement: Placement | None = None) -> Plan:
                     f"no issue date or page number: add it to {manifest} or pass --date and --page",
                 )
         (plan.errors if isinstance(result, PlanError) else plan.specs).append(result)
+    if not placement.given:
+        _refuse_missing_files(plan, found.folders, manifests)
     _refuse_shared_pages(plan)
     return plan
 
 
+def _refuse_missing_files(plan: Plan, folders: list[Path], manifests: dict) -> None:
+    """A manifest entry of a listed folder whose file is not there is an error naming it."""
+    named = {(p.path.parent, p.path.name) for p in [*plan.specs, *plan.errors]}
+    for folder in folders:
+        if folder not in manifests:
+            manifests[folder] = read_manifest(folder / MANIFEST_NAME)
+        entries, manifest_error = manifests[folder]
+        if manifest_error:
+            continue
+        manifest = folder / MANIFEST_NAME
+        for name in entries:
+            if (folder, name) in named:
+                continue
+            path = folder / name
+            if os.path.lexists(path):
+                problem = f"listed in {manifest} but not a page file (*{PAGE_SUFFIX})"
+            else:
+                problem = f"listed in {manifest} but there is no such file in the folder"
+            plan.errors.append(PlanError(path, problem))
+
+
 def read_manifest(path: Path) -> tuple[dict, str | None]:
     """The manifest's ``files`` tables, or an error line when the manifest cannot be used."""
+    if path.is_symlink():
+        return {}, f"{path}: the manifest is a {link_problem(path)}"
     if not path.exists():
         return {}, None
     try:
@@ -177,8 +266,10 @@ def _spec_from_entry(path: Path, entry: dict, where: str) -> PageSpec | PlanErro
         except ValueError:
             return PlanError(path, f"{where}: invalid date {raw_date!r} (expected YYYY-MM-DD)")
     page = entry["page"]
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 999:
-        return PlanError(path, f"{where}: invalid page number {page!r} (expected a whole number 1-999)")
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE_NUMBER:
+        return PlanError(
+            path, f"{where}: invalid page number {page!r} (expected a whole number 1-{MAX_PAGE_NUMBER})"
+        )
     page_name = entry.get("page_name", "")
     if not isinstance(page_name, str) or len(page_name) > 50:
         return PlanError(path, f"{where}: invalid page_name {page_name!r} (text, at most 50 characters)")
@@ -186,8 +277,14 @@ def _spec_from_entry(path: Path, entry: dict, where: str) -> PageSpec | PlanErro
     if not isinstance(estimated, bool):
         return PlanError(path, f"{where}: date_estimated must be true or false, not {estimated!r}")
     number = entry.get("issue_number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
-        return PlanError(path, f"{where}: invalid issue_number {number!r} (expected a positive whole number)")
+    if number is not None and (
+        isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_ISSUE_NUMBER
+    ):
+        return PlanError(
+            path,
+            f"{where}: invalid issue_number {number!r} "
+            f"(expected a positive whole number, at most {MAX_ISSUE_NUMBER})",
+        )
     return PageSpec(
         path=path,
         issue_date=issue_date,

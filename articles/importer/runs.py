@@ -15,6 +15,9 @@ page and completed at the end, also when the run is interrupted.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -24,6 +27,7 @@ from django.utils import timezone
 from articles.models import ImportRun
 from articles.parsing import PageDecodeError, decode_page, parse_page
 
+from .fit import limit
 from .loader import LookupCache, PageOutcome, PageRefused, PageResult, load_page
 from .plan import PageSpec
 
@@ -41,11 +45,30 @@ class ImportSettings:
 
 
 def read_page(spec: PageSpec) -> tuple[bytes, str]:
-    """The file's bytes and its text; an unreadable or undecodable file is a PageDecodeError."""
+    """The file's bytes and its text; an unreadable or undecodable file is a PageDecodeError.
+
+    Only a regular file is read, never through a symbolic link (planning refuses links
+    already; this holds if one appears in between), and never more than
+    ``NEWSROOM_IMPORT_MAX_FILE_BYTES``: a larger file is refused before it is read.
+    """
+    most = limit("FILE_BYTES")
     try:
-        data = spec.path.read_bytes()
+        fd = os.open(spec.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PageDecodeError("symbolic link; not followed") from exc
         raise PageDecodeError(f"cannot read the file ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PageDecodeError("not a regular file; not imported")
+        data = f.read(most + 1) if info.st_size <= most else b""
+        size = max(info.st_size, len(data))
+    if size > most:
+        raise PageDecodeError(
+            f"file is {size:,} bytes, more than NEWSROOM_IMPORT_MAX_FILE_BYTES ({most:,}); "
+            "not read (is it one page?)"
+        )
     return data, decode_page(data)
 
 

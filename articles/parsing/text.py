@@ -15,14 +15,51 @@ _BOMS = (b"\xef\xbb\xbf",)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """``utf-16`` (with a byte-order mark), ``utf-16-le``/``-be`` (without), or None.
+
+    Without a mark, UTF-16 shows as NUL bytes mostly on odd (little-endian) or mostly on
+    even (big-endian) offsets: the high bytes of newlines, spaces and digits (a few CJK
+    characters such as 一 U+4E00 put one on the other side).
+    """
+    if data[:2] in _UTF16_BOMS:
+        return "utf-16"
+    if len(data) % 2:
+        return None
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd >= 4 and odd > 3 * even:
+        return "utf-16-le"
+    if even >= 4 and even > 3 * odd:
+        return "utf-16-be"
+    return None
+
+
 def decode_page(data: bytes) -> str:
     """Decode a page file to text with ``\\n`` line endings and no BOM.
 
-    Accepts UTF-8 (with or without BOM) and GB18030/GBK.  Raises
-    :class:`PageDecodeError` for empty, binary or undecodable input.
+    Accepts UTF-8 (with or without BOM), GB18030/GBK and UTF-16 (with a byte-order mark,
+    or recognised by its NUL bytes).  Raises :class:`PageDecodeError` for empty, binary
+    or undecodable input.
     """
     if not data or not data.strip():
         raise PageDecodeError("empty page file")
+    codec = utf16_codec(data)
+    if codec == "utf-16":  # a byte-order mark says so: it must decode
+        try:
+            data = data.decode(codec).encode("utf-8")
+        except UnicodeError as exc:
+            raise PageDecodeError(f"undecodable UTF-16 text (byte {exc.start}), not a text page") from exc
+    elif codec is not None:  # NUL bytes that look like UTF-16: text if they decode to lines
+        try:
+            decoded = data.decode(codec)
+        except UnicodeError:
+            decoded = ""
+        if "\n" in decoded and "\x00" not in decoded:
+            data = decoded.encode("utf-8")
     if b"\x00" in data:
         raise PageDecodeError("binary data (NUL bytes), not a text page")
     for bom in _BOMS:
