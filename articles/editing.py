@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
-from .models import Article, BlockType, Byline, Photo
+from .models import Address, Article, BlockType, Byline, Photo
 
 SUBHEAD_PREFIX = "## "
 ESCAPE = "\\"
@@ -121,6 +121,7 @@ def merge_articles(articles: Iterable[Article], user=None) -> Article:
     body blocks; notes are joined; bylines (without duplicates) and photos move to
     the merged article; its continuation links come from the first and last parts.
     The merged article is published if any part was, and needs review if any part did.
+    The parts' addresses (their ids, their printed positions) redirect to it.
     """
     ids = {a.pk for a in articles}
     parts = list(Article.objects.select_for_update().filter(pk__in=ids).order_by("position"))
@@ -194,6 +195,8 @@ def merge_articles(articles: Iterable[Article], user=None) -> Article:
         Byline.objects.create(article=first, person_id=byline.person_id, role=byline.role, order=order)
         order += 1
     Photo.objects.filter(article__in=rest).update(article=first)
+    # Every address that served a merged-away part leads to the merged article (301).
+    Address.objects.move_to(first, rest)
 
     Article.objects.filter(pk__in=rest_ids).delete()
     first.mark_edited(user)

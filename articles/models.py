@@ -42,6 +42,12 @@ def is_staff(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
+def dated_path(date, number: int, position: int | None = None) -> str:
+    """``/2020/10/23/3/`` (a page) or ``/2020/10/23/3/2/`` (an article by position)."""
+    path = f"/{date:%Y/%m/%d}/{number}/"
+    return f"{path}{position}/" if position is not None else path
+
+
 content_changed = Signal()
 """Sent (``sender`` = model, ``using`` = alias) after a queryset write that sends no model
 signals: ``update()``, ``bulk_create()``, ``bulk_update()``. It says which rows were written:
@@ -205,12 +211,20 @@ class Page(TimeStampedModel):
         label = f"{self.issue.date:%Y-%m-%d} 第{self.number:02d}版"
         return f"{label} {self.name}" if self.name else label
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            Address.objects.record_page(self)
+
     def get_absolute_url(self) -> str:
-        d = self.issue.date
-        return reverse(
-            "site:page",
-            kwargs={"year": d.year, "month": d.month, "day": d.day, "number": self.number},
-        )
+        """The page's permanent address (its id): it never changes while the page exists."""
+        return reverse("site:page", kwargs={"pk": self.pk})
+
+    @property
+    def dated_path(self) -> str:
+        """The page's address by date and number (``/2020/10/23/3/``), which redirects."""
+        return dated_path(self.issue.date, self.number)
 
     @property
     def label(self) -> str:
@@ -475,22 +489,25 @@ class Article(TimeStampedModel):
         """
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+        adding = self._state.adding
+        if not adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = self.saved_field_names()
         super().save(*args, **kwargs)
+        if adding:
+            Address.objects.record_positions([self])
 
     def get_absolute_url(self) -> str:
-        d = self.page.issue.date
-        return reverse(
-            "site:article",
-            kwargs={
-                "year": d.year,
-                "month": d.month,
-                "day": d.day,
-                "number": self.page.number,
-                "position": self.position,
-            },
-        )
+        """The article's permanent address (its id): never changes while the article exists.
+
+        Addresses that served it before (its printed position, the ids of articles merged
+        into it) redirect here; see :class:`Address`.
+        """
+        return reverse("site:article", kwargs={"pk": self.pk})
+
+    @property
+    def position_path(self) -> str:
+        """The address by printed position (``/2020/10/23/3/2/``), as links used to be."""
+        return dated_path(self.page.issue.date, self.page.number, self.position)
 
     @classmethod
     def saved_field_names(cls) -> list[str]:
@@ -667,3 +684,75 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class AddressQuerySet(models.QuerySet):
+    def record_positions(self, articles) -> None:
+        """Record each article's printed-position address, unless one already leads elsewhere.
+
+        The first article ever shown at a position keeps that address: a later split,
+        merge or re-import that puts another article there does not take it over.
+        """
+        self.bulk_create(
+            [Address(path=a.position_path, article_id=a.pk) for a in articles], ignore_conflicts=True
+        )
+
+    def record_page(self, page: Page) -> None:
+        self.bulk_create([Address(path=page.dated_path, page_id=page.pk)], ignore_conflicts=True)
+
+    def move_to(self, article: Article, merged) -> None:
+        """Articles merged into ``article``: their addresses (and ids) lead to it from now on."""
+        merged = [a for a in merged if a.pk != article.pk]
+        self.filter(article__in=merged).update(article=article)
+        self.bulk_create(
+            [Address(path=reverse("site:article", kwargs={"pk": a.pk}), article=article) for a in merged],
+            ignore_conflicts=True,
+        )
+
+    def target(self, path: str):
+        """The article or page that ``path`` once served, or None."""
+        address = self.select_related("article", "page").filter(path=path).first()
+        if address is None:
+            return None
+        return address.article or address.page
+
+
+class Address(models.Model):
+    """A public address that once served an article or a page, and leads to it (301) now.
+
+    Recorded: each article's printed position (``/2020/10/23/3/2/``) when it is first
+    written, each page's date and number, and the id address of every article merged
+    into another. The permanent address of an article or page is its id
+    (``/articles/17/``, ``/pages/4/``); these are the old ways to reach it.
+    """
+
+    path = models.CharField("网址", max_length=200, help_text="曾经指向这篇稿件或这个版面的网址。")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="addresses",
+        verbose_name="稿件",
+    )
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, null=True, blank=True, related_name="addresses", verbose_name="版面"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = AddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "旧网址"
+        verbose_name_plural = "旧网址"
+        constraints = [
+            models.UniqueConstraint(fields=["path"], name="address_unique_path"),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, page__isnull=True)
+                | Q(article__isnull=True, page__isnull=False),
+                name="address_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path

@@ -50,11 +50,14 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("articles/<int:pk>/", views.article, name="article"),
+    path("pages/<int:pk>/", views.page, name="page"),
     path("<int:year>/<dd:month>/<dd:day>/", views.issue, name="issue"),
-    path("<int:year>/<dd:month>/<dd:day>/<int:number>/", views.page, name="page"),
+    # Addresses by date and position, as links used to be made: they redirect (301).
+    path("<int:year>/<dd:month>/<dd:day>/<int:number>/", views.dated_page, name="dated-page"),
     path(
         "<int:year>/<dd:month>/<dd:day>/<int:number>/<int:position>/",
-        views.article,
-        name="article",
+        views.article_at_position,
+        name="article-at-position",
     ),
 ]

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,19 @@ from django.views.decorators.http import require_safe
 from . import search as search_engine
 from .cache import reader_cache
 from .filters import ArticleFilter
-from .models import Article, Byline, Column, Issue, Page, Person, Photo, PhotoCredit, is_staff
+from .models import (
+    Address,
+    Article,
+    Byline,
+    Column,
+    Issue,
+    Page,
+    Person,
+    Photo,
+    PhotoCredit,
+    dated_path,
+    is_staff,
+)
 
 PER_PAGE = 20
 PERSON_PHOTOS = 24
@@ -145,9 +157,9 @@ def issue(request, year, month, day):
 
 @require_safe
 @reader_cache
-def page(request, year, month, day, number):
-    date = date_or_404(year, month, day)
-    obj = get_object_or_404(Page.objects.select_related("issue"), issue__date=date, number=number)
+def page(request, pk):
+    obj = get_object_or_404(Page.objects.select_related("issue"), pk=pk)
+    date = obj.issue.date
     visible = Article.objects.visible_to(request.user)
     articles = list(visible.filter(page=obj).select_related("column").with_bylines().order_by("position"))
     if not articles:
@@ -155,7 +167,9 @@ def page(request, year, month, day, number):
     for a in articles:
         a.page = obj
     photos = list(Photo.objects.visible_to(request.user).filter(page=obj).order_by("position").with_credits())
-    siblings = list(pages_with(visible).filter(issue=obj.issue).order_by("number").values("number", "name"))
+    siblings = list(
+        pages_with(visible).filter(issue=obj.issue).order_by("number").values("pk", "number", "name")
+    )
     numbers = [s["number"] for s in siblings]
     here = numbers.index(obj.number)
     return render(
@@ -175,6 +189,26 @@ def page(request, year, month, day, number):
     )
 
 
+@require_safe
+def dated_page(request, year, month, day, number):
+    """``/2020/10/23/3/``: the page that address served (or the page there now), 301."""
+    target = Address.objects.target(dated_path(date_or_404(year, month, day), number))
+    if not isinstance(target, Page):
+        target = Page.objects.filter(issue__date=date_or_404(year, month, day), number=number).first()
+    if target is None:
+        raise Http404("没有这一版")
+    return HttpResponsePermanentRedirect(target.get_absolute_url())
+
+
+@require_safe
+def article_at_position(request, year, month, day, number, position):
+    """``/2020/10/23/3/2/``: the article first shown at that position, wherever it is now, 301."""
+    target = Address.objects.target(dated_path(date_or_404(year, month, day), number, position))
+    if not isinstance(target, Article):
+        raise Http404("没有这篇稿件")
+    return HttpResponsePermanentRedirect(target.get_absolute_url())
+
+
 def _part_link(request, other: Article | None) -> Article | None:
     """A continued article's other part, if this request may see it."""
     if other is None:
@@ -184,16 +218,16 @@ def _part_link(request, other: Article | None) -> Article | None:
 
 @require_safe
 @reader_cache
-def article(request, year, month, day, number, position):
-    date = date_or_404(year, month, day)
-    obj = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related(
-            "page__issue", "column", "continued_from__page__issue"
-        ),
-        page__issue__date=date,
-        page__number=number,
-        position=position,
+def article(request, pk):
+    obj = (
+        Article.objects.visible_to(request.user)
+        .select_related("page__issue", "column", "continued_from__page__issue")
+        .filter(pk=pk)
+        .first()
     )
+    if obj is None:
+        return _merged_article_redirect(pk)
+    date = obj.page.issue.date
     bylines = list(obj.bylines.select_related("person").order_by("order", "pk"))
     photos = list(
         Photo.objects.visible_to(request.user).filter(article=obj).order_by("position").with_credits()
@@ -202,7 +236,7 @@ def article(request, year, month, day, number, position):
         Article.objects.visible_to(request.user)
         .filter(page=obj.page)
         .order_by("position")
-        .values("position", "title")
+        .values("pk", "position", "title")
     )
     positions = [s["position"] for s in siblings]
     here = positions.index(obj.position)
@@ -233,6 +267,15 @@ def article(request, year, month, day, number, position):
             "json_ld": news_article_json_ld(request, obj, bylines, photos, canonical),
         },
     )
+
+
+def _merged_article_redirect(pk: int):
+    """An article that no longer exists: if it was merged into another, go there (301)."""
+    if not Article.objects.filter(pk=pk).exists():
+        target = Address.objects.target(reverse("site:article", kwargs={"pk": pk}))
+        if isinstance(target, Article):
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
+    raise Http404("没有这篇稿件")
 
 
 def news_article_json_ld(request, obj: Article, bylines, photos, canonical: str) -> str:

@@ -616,7 +616,7 @@ def test_the_same_file_as_a_second_page_of_an_issue_is_refused_naming_both_pages
         {"a.txt": seed_bytes(), "b.txt": seed_bytes()},
         entry("a.txt", "2020-10-23", 3) + entry("b.txt", "2020-10-23", 4),
     )
-    out, err, message = run_failing(folder)
+    _, err, _ = run_failing(folder)
     lines = [line for line in err.splitlines() if "b.txt" in line]
     assert len(lines) == 1
     assert "same content as page 3 of 2020-10-23 (a.txt)" in lines[0] and "as page 4" in lines[0]

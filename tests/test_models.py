@@ -85,10 +85,12 @@ def test_column_slug_is_ascii_pinyin_and_unique():
     assert clash.slug == "zhu-xi-zhi-sheng-2"
 
 
-def test_urls_follow_the_printed_paper(article):
+def test_urls_are_permanent_ids_and_the_printed_paper_is_an_old_address(article):
     assert article.page.issue.get_absolute_url() == "/2020/10/23/"
-    assert article.page.get_absolute_url() == "/2020/10/23/3/"
-    assert article.get_absolute_url() == "/2020/10/23/3/1/"
+    assert article.page.get_absolute_url() == f"/pages/{article.page.pk}/"
+    assert article.get_absolute_url() == f"/articles/{article.pk}/"
+    assert article.page.dated_path == "/2020/10/23/3/"
+    assert article.position_path == "/2020/10/23/3/1/"
     assert str(article.page) == "2020-10-23 第03版 工会新闻"
 
 

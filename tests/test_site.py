@@ -188,14 +188,26 @@ def test_checker_catches_broken_pages():
 # ---------------------------------------------------------------- every page type
 
 
+def art(number: int, position: int, day: datetime.date = DAY) -> str:
+    """The permanent address of the article at ``position`` on page ``number`` of ``day``."""
+    return Article.objects.get(
+        page__issue__date=day, page__number=number, position=position
+    ).get_absolute_url()
+
+
+def pg(number: int, day: datetime.date = DAY) -> str:
+    """The permanent address of page ``number`` of ``day``."""
+    return Page.objects.get(issue__date=day, number=number).get_absolute_url()
+
+
 def reader_urls(archive) -> dict[str, str]:
     column = archive["columns"][0]
     person = archive["people"][0]
     return {
         "home": "/",
         "issue": "/2020/10/23/",
-        "page": "/2020/10/23/1/",
-        "article": "/2020/10/23/1/1/",
+        "page": pg(1),
+        "article": art(1, 1),
         "columns": "/columns/",
         "column": column.get_absolute_url(),
         "person": person.get_absolute_url(),
@@ -271,7 +283,7 @@ def test_home_shows_latest_issue_pages_titles_photos_and_columns(client, large_a
     for number, name in [(1, "工会新闻"), (2, "评论"), (3, "文化"), (4, "要闻")]:
         assert f"{number:02d}版 · {name}" in text
     assert text.count("产业工人队伍建设第") == 20  # the latest issue's 4 pages × 5 titles
-    assert 'href="/2020/10/23/1/1/"' in body
+    assert f'href="{art(1, 1)}"' in body
     assert "10月21日，仪化摄影协会组织会员深入检修现场" in text
     assert "杨长武 摄" in text
     for name in COLUMN_NAMES:
@@ -297,9 +309,10 @@ def test_issue_lists_every_page_and_article_with_previous_and_next(client, large
 
 def test_one_digit_month_and_day_urls(client, db):
     page = factories.PageFactory(issue=factories.IssueFactory(date=datetime.date(2021, 1, 5)), number=2)
-    art = factories.ArticleFactory(page=page, position=1)
-    assert art.get_absolute_url() == "/2021/01/05/2/1/"
-    assert client.get("/2021/1/5/2/1/").status_code == 200
+    article = factories.ArticleFactory(page=page, position=1)
+    assert article.position_path == "/2021/01/05/2/1/"
+    assert client.get("/2021/1/5/2/1/", follow=True).redirect_chain == [(article.get_absolute_url(), 301)]
+    assert client.get("/2021/1/5/2/", follow=True).redirect_chain == [(page.get_absolute_url(), 301)]
     assert client.get("/2021/01/05/").status_code == 200
 
 
@@ -309,16 +322,16 @@ def test_impossible_dates_are_404(client, small_archive):
 
 
 def test_page_shows_articles_and_photos_in_page_order_with_previous_next(client, large_archive):
-    response = client.get("/2020/10/23/2/")
+    response = client.get(pg(2))
     body = html(response)
     text = text_of(response)
     titles = re.findall(r"产业工人队伍建设第(\d+)篇", text)
     assert titles == ["5", "6", "7", "8", "9"]
     assert "本报讯" in text and "记者近日从宁夏回族自治区总工会获悉" in text
     assert "为劳动者留影" in text and 'id="photo-2"' in body
-    assert 'rel="prev" href="/2020/10/23/1/"' in body
-    assert 'rel="next" href="/2020/10/23/3/"' in body
-    assert 'aria-current="page" href="/2020/10/23/2/"' in body
+    assert f'rel="prev" href="{pg(1)}"' in body
+    assert f'rel="next" href="{pg(3)}"' in body
+    assert f'aria-current="page" href="{pg(2)}"' in body
 
 
 # ---------------------------------------------------------------- article
@@ -362,7 +375,7 @@ def full_article(db):
 
 
 def test_article_page_shows_every_part(client, full_article):
-    response = client.get("/2020/10/23/3/2/")
+    response = client.get(full_article.get_absolute_url())
     body = html(response)
     text = text_of(response)
     assert re.search(r'<p class="kicker">宁夏回族自治区党委、政府出台意见</p>\s*<h1>建立联席会议制度', body)
@@ -378,39 +391,40 @@ def test_article_page_shows_every_part(client, full_article):
     assert "通讯员 杨长武 摄（新华社）" in text
     assert "来源:《工人日报》" in text
     assert "《工人日报》(2020年10月23日 03版)" in text
-    assert 'href="/2020/10/23/1/1/">上接第1版：开头在一版' in body
-    assert 'rel="prev" href="/2020/10/23/3/1/">上一篇：前一篇稿件' in body
-    assert 'rel="next" href="/2020/10/23/3/3/">下一篇：后一篇稿件' in body
+    assert f'href="{art(1, 1)}">上接第1版：开头在一版' in body
+    assert f'rel="prev" href="{art(3, 1)}">上一篇：前一篇稿件' in body
+    assert f'rel="next" href="{art(3, 3)}">下一篇：后一篇稿件' in body
     assert 'data-font-step="1"' in body and "/static/js/site.js" in body
     assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in body
-    assert '<link rel="canonical" href="http://testserver/2020/10/23/3/2/">' in body
+    assert f'<link rel="canonical" href="http://testserver{full_article.get_absolute_url()}">' in body
     assert "noindex" not in body
 
 
 def test_first_part_links_to_its_continuation(client, full_article):
-    body = html(client.get("/2020/10/23/1/1/"))
-    assert 'href="/2020/10/23/3/2/">下转第3版：建立联席会议制度' in body
+    body = html(client.get(art(1, 1)))
+    assert f'href="{full_article.get_absolute_url()}">下转第3版：建立联席会议制度' in body
 
 
 def test_continuation_in_draft_is_not_linked_for_readers(client, full_article):
     Article.objects.filter(pk=full_article.pk).unpublish()
-    body = html(client.get("/2020/10/23/1/1/"))
-    assert "/2020/10/23/3/2/" not in body
-    assert 'href="/2020/10/23/3/">下转第3版</a>' in body
+    body = html(client.get(art(1, 1)))
+    assert full_article.get_absolute_url() not in body
+    assert 'href="/2020/10/23/3/">下转第3版</a>' in body  # the page by date (redirects to it)
+    assert client.get("/2020/10/23/3/", follow=True).redirect_chain == [(pg(3), 301)]
 
 
 def test_paper_name_is_a_setting(client, full_article, settings):
     settings.NEWSROOM_PAPER_NAME = "劳动报"
-    assert "《劳动报》(2020年10月23日 03版)" in text_of(client.get("/2020/10/23/3/2/"))
+    assert "《劳动报》(2020年10月23日 03版)" in text_of(client.get(full_article.get_absolute_url()))
 
 
 def test_article_json_ld_is_a_news_article(client, full_article):
-    body = html(client.get("/2020/10/23/3/2/"))
+    body = html(client.get(full_article.get_absolute_url()))
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1)
     data = json.loads(raw)
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == full_article.title
-    assert data["mainEntityOfPage"] == "http://testserver/2020/10/23/3/2/"
+    assert data["mainEntityOfPage"] == f"http://testserver{full_article.get_absolute_url()}"
     assert [a["name"] for a in data["author"]] == ["马学礼", "郑莉"]
     assert data["publisher"]["name"] == "工人日报"
     assert data["articleSection"] == "主席之声"
@@ -432,14 +446,14 @@ def test_ocr_text_is_escaped_everywhere(client, db):
     person = factories.PersonFactory(name="马学礼", affiliation=evil)
     factories.BylineFactory(article=art, person=person)
     factories.PhotoFactory(page=page, article=art, caption=evil, title=evil)
-    for url in ["/", "/2020/10/23/", "/2020/10/23/3/", "/2020/10/23/3/1/", person.get_absolute_url(),
-                art.column.get_absolute_url(), "/feeds/latest/rss/"]:  # fmt: skip
+    for url in ["/", "/2020/10/23/", page.get_absolute_url(), art.get_absolute_url(),
+                person.get_absolute_url(), art.column.get_absolute_url(), "/feeds/latest/rss/"]:  # fmt: skip
         body = html(client.get(url))
         assert "<script>alert" not in body, url
         if "feeds" not in url:
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
     # Inside the JSON-LD script element nothing can close the element early.
-    body = html(client.get("/2020/10/23/3/1/"))
+    body = html(client.get(art.get_absolute_url()))
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1)
     assert "</" not in ld and json.loads(ld)["headline"] == f"标题{evil}"
 
@@ -450,7 +464,8 @@ def test_ocr_text_is_escaped_everywhere(client, db):
 def test_draft_is_404_for_readers(client, draft_article):
     assert client.get(draft_article.get_absolute_url()).status_code == 404
     assert client.get("/2020/10/24/").status_code == 404
-    assert client.get("/2020/10/24/1/").status_code == 404
+    assert client.get(draft_article.page.get_absolute_url()).status_code == 404
+    assert client.get(draft_article.position_path, follow=True).status_code == 404
 
 
 def test_draft_is_a_marked_preview_for_staff(client, draft_article, editor):
@@ -459,7 +474,7 @@ def test_draft_is_a_marked_preview_for_staff(client, draft_article, editor):
     assert "草稿预览 · 未发布" in body
     assert '<meta name="robots" content="noindex">' in body
     assert "尚未发布的稿件" in body
-    page_body = html(client.get("/2020/10/24/1/"))
+    page_body = html(client.get(draft_article.page.get_absolute_url()))
     assert "尚未发布的稿件" in page_body and "草稿" in page_body
 
 
@@ -479,7 +494,13 @@ def test_draft_titles_do_not_leak_onto_published_pages(client, article):
     factories.ArticleFactory(
         page=article.page, position=2, title="秘密草稿标题", status=Article.Status.DRAFT, published_at=None
     )
-    for url in ["/", "/2020/10/23/", "/2020/10/23/3/", article.get_absolute_url(), "/feeds/latest/rss/"]:
+    for url in [
+        "/",
+        "/2020/10/23/",
+        article.page.get_absolute_url(),
+        article.get_absolute_url(),
+        "/feeds/latest/rss/",
+    ]:
         assert "秘密草稿标题" not in client.get(url).content.decode(), url
 
 
@@ -556,7 +577,7 @@ def test_search_finds_and_highlights(client, full_article):
     body = html(response)
     assert "共找到 1 篇稿件" in body
     assert "<mark>联席会议</mark>" in body
-    assert 'href="/2020/10/23/3/2/"' in body
+    assert f'href="{full_article.get_absolute_url()}"' in body
 
 
 def test_search_filters_by_column_and_dates(client, large_archive):
@@ -605,7 +626,7 @@ def test_sitemap_lists_published_articles_only(client, article, draft_article):
     index = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/sitemap-articles.xml" in index
     articles = client.get("/sitemap-articles.xml").content.decode()
-    assert "http://testserver/2020/10/23/3/1/" in articles
+    assert f"http://testserver{article.get_absolute_url()}" in articles
     assert draft_article.get_absolute_url() not in articles
     issues = client.get("/sitemap-issues.xml").content.decode()
     assert "http://testserver/2020/10/23/" in issues and "/2020/10/24/" not in issues
@@ -634,8 +655,10 @@ def test_post_is_not_allowed(client, small_archive):
 
 def test_named_urls_match_models(article):
     assert reverse("site:home") == "/"
-    assert article.get_absolute_url() == "/2020/10/23/3/1/"
-    assert article.page.get_absolute_url() == "/2020/10/23/3/"
+    assert article.get_absolute_url() == f"/articles/{article.pk}/"
+    assert article.page.get_absolute_url() == f"/pages/{article.page.pk}/"
+    assert article.position_path == "/2020/10/23/3/1/"
+    assert article.page.dated_path == "/2020/10/23/3/"
     assert article.page.issue.get_absolute_url() == "/2020/10/23/"
 
 

@@ -1,4 +1,4 @@
-"""What the import wrote (page sources, import runs): for reference, read-only."""
+"""What the import wrote (page sources, import runs, old addresses): for reference, read-only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
-from ..models import ImportRun, PageSource
+from ..models import Address, ImportRun, PageSource
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +37,17 @@ class PageSourceAdmin(ReadOnlyAdmin):
     @admin.display(description="OCR 原文")
     def text_display(self, source):
         return format_html('<pre class="nr-source-text nr-source-page">{}</pre>', source.text)
+
+
+@admin.register(Address)
+class AddressAdmin(ReadOnlyAdmin):
+    """Old addresses that redirect (written by imports, merges and the address migration)."""
+
+    list_display = ("path", "article", "page", "created_at")
+    list_select_related = ("article", "page__issue")
+    search_fields = ("path",)
+    fields = ("path", "article", "page", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(ImportRun)

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import (
+    Address,
     Article,
     Byline,
     Column,
@@ -325,6 +326,7 @@ def _write_articles(
         rows.append((article, pa))
         result.warnings += len(warnings)
     Article.objects.bulk_create([a for a, _ in rows])
+    Address.objects.record_positions([a for a, _ in rows])
     result.articles = len(rows)
 
     credits = {

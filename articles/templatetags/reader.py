@@ -40,24 +40,30 @@ def issue_url(d) -> str:
 
 
 @register.simple_tag
-def page_url(issue_date, number) -> str:
+def page_url(pk) -> str:
+    """A page's permanent address from its id."""
+    from django.urls import reverse
+
+    return reverse("site:page", kwargs={"pk": pk})
+
+
+@register.simple_tag
+def dated_page_url(issue_date, number) -> str:
+    """Page ``number`` of the issue of ``issue_date`` (an address that redirects to the page)."""
     from django.urls import reverse
 
     return reverse(
-        "site:page",
+        "site:dated-page",
         kwargs={"year": issue_date.year, "month": issue_date.month, "day": issue_date.day, "number": number},
     )
 
 
 @register.simple_tag
-def article_url(page, position) -> str:
+def article_url(pk) -> str:
+    """An article's permanent address from its id."""
     from django.urls import reverse
 
-    d = page.issue.date
-    return reverse(
-        "site:article",
-        kwargs={"year": d.year, "month": d.month, "day": d.day, "number": page.number, "position": position},
-    )
+    return reverse("site:article", kwargs={"pk": pk})
 
 
 @register.simple_tag(takes_context=True)
