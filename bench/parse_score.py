@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
-    result = evaluate(range(ns.seed, ns.seed + ns.pages))
+    by_perturbation: dict = {}
+    result = evaluate(range(ns.seed, ns.seed + ns.pages), by_perturbation=by_perturbation)
     elapsed = time.perf_counter() - started
     print(f"generated pages: {ns.pages} (seeds {ns.seed}..{ns.seed + ns.pages - 1}), {elapsed:.1f} s")
     for line in result.report():
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     if seeds is not None:
         print(f"seed pages (annotated, {seeds.pages}): parse-score {seeds.score:.1f}, ", end="")
         print(f"silent errors {seeds.silent_errors}")
+
+    print("\nby perturbation (pages that have it): pages, parse-score, silent errors per page")
+    for name, r in sorted(by_perturbation.items(), key=lambda kv: kv[1].score):
+        print(f"  {name:26s} {r.pages:6d} {r.score:6.1f} {r.silent_errors / r.pages:6.2f}")
 
     if ns.verbosity:
         by_check = Counter()

@@ -28,10 +28,19 @@ def score_generated(page: GeneratedPage) -> PageScore:
     return score_page(page_json(parse_page(page.text)), page.gold, page.text, name=f"seed {page.seed}")
 
 
-def evaluate(seeds: Iterable[int], layout: Layout | None = None) -> Result:
+def evaluate(
+    seeds: Iterable[int], layout: Layout | None = None, by_perturbation: dict | None = None
+) -> Result:
+    """Score the pages of ``seeds``; with ``by_perturbation`` (a dict), also a Result per
+    perturbation over the pages that have it (and ``"none"`` for pages with none)."""
     result = Result()
     for seed in seeds:
-        result.add(score_generated(make_page(seed, layout)))
+        page = make_page(seed, layout)
+        ps = score_generated(page)
+        result.add(ps)
+        if by_perturbation is not None:
+            for p in sorted(page.perturbations) or ["none"]:
+                by_perturbation.setdefault(str(p), Result()).add(ps)
     return result
 
 
