@@ -132,7 +132,7 @@ class ColumnRssFeed(ArticleItemsMixin, Feed):
     language = "zh-CN"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Column, slug=slug)
+        return get_object_or_404(Column.objects.published(), slug=slug)  # no feed of drafts
 
     def title(self, obj: Column) -> str:
         return f"{settings.NEWSROOM_PAPER_NAME} · {obj.name}"

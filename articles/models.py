@@ -37,9 +37,21 @@ class BlockType(models.TextChoices):
     SUBHEAD = "subhead", "小标题"
 
 
-def is_staff(user) -> bool:
-    """Staff see drafts everywhere (marked as such); everyone else sees published content."""
-    return bool(user is not None and user.is_authenticated and user.is_staff)
+def sees_drafts(user) -> bool:
+    """Who reads drafts (marked as such) on the site and through the API: an active staff
+    account with the permission to view or change articles. Everyone else — readers, and
+    staff without that permission (a clerk who only manages people) — sees published
+    content only. The one rule behind every ``visible_to(user)``."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
+is_staff = sees_drafts  # its former name
 
 
 def dated_path(date, number: int, position: int | None = None) -> str:
@@ -126,7 +138,7 @@ class VisibleQuerySet(ContentQuerySet):
         raise NotImplementedError
 
     def visible_to(self, user):
-        return self.all() if is_staff(user) else self.published()
+        return self.all() if sees_drafts(user) else self.published()
 
 
 class TimeStampedModel(TracksChanges):

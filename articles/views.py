@@ -36,7 +36,7 @@ from .models import (
     Photo,
     PhotoCredit,
     dated_path,
-    is_staff,
+    sees_drafts,
 )
 
 PER_PAGE = 20
@@ -80,9 +80,17 @@ def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
     return result
 
 
-def columns_with_counts(*, only_used: bool = False):
+def columns_with_counts(user=None, *, only_used: bool = False):
+    """The columns ``user`` may see, each with its count of published articles.
+
+    Readers see ``Column.objects.published()`` — columns with a published article, that
+    is a count above 0 (filtered on the count, which comes from an index); so does
+    everyone with ``only_used``. Whoever sees drafts also sees the unused columns.
+    """
     columns = Column.objects.with_article_counts().order_by("name")
-    return columns.filter(article_count__gt=0) if only_used else columns
+    if only_used or not sees_drafts(user):
+        return columns.filter(article_count__gt=0)
+    return columns
 
 
 def date_or_404(year: int, month: int, day: int) -> datetime.date:
@@ -126,7 +134,7 @@ def home(request):
             "weekday": cn_weekday(issue.date) if issue else "",
             "pages": pages,
             "previous_issue": previous_issue,
-            "columns": columns_with_counts(only_used=True),
+            "columns": columns_with_counts(request.user, only_used=True),
             "canonical_url": absolute(request, reverse("site:home")),
         },
     )
@@ -213,7 +221,7 @@ def _part_link(request, other: Article | None) -> Article | None:
     """A continued article's other part, if this request may see it."""
     if other is None:
         return None
-    return other if (other.is_published or is_staff(request.user)) else None
+    return other if (other.is_published or sees_drafts(request.user)) else None
 
 
 @require_safe
@@ -320,14 +328,17 @@ def columns(request):
     return render(
         request,
         "site/columns.html",
-        {"columns": columns_with_counts(), "canonical_url": absolute(request, reverse("site:columns"))},
+        {
+            "columns": columns_with_counts(request.user),
+            "canonical_url": absolute(request, reverse("site:columns")),
+        },
     )
 
 
 @require_safe
 @reader_cache
 def column(request, slug):
-    obj = get_object_or_404(Column, slug=slug)
+    obj = get_object_or_404(Column.objects.visible_to(request.user), slug=slug)
     articles = (
         Article.objects.visible_to(request.user)
         .filter(column=obj)

@@ -147,7 +147,8 @@ def anon():
 
 @pytest.fixture
 def staff(django_user_model):
-    return client_for(make_user(django_user_model))
+    """Staff who may view articles: they see drafts (staff without it do not)."""
+    return client_for(make_user(django_user_model, "staffer", "view_article"))
 
 
 ARTICLES = "/api/v1/articles/"
@@ -416,7 +417,7 @@ def test_the_article_list_costs_the_same_queries_for_3_or_30_articles(
 
 
 def test_the_staff_list_query_count_is_constant_too(django_user_model, db, django_assert_max_num_queries):
-    staff = client_for(make_user(django_user_model))
+    staff = client_for(make_user(django_user_model, "staffer", "view_article"))
     for _ in range(3):
         BylineFactory(article=ArticleFactory(status=Article.Status.DRAFT, published_at=None))
     with django_assert_max_num_queries(8) as small:

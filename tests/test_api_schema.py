@@ -158,7 +158,7 @@ RESOURCES = ["issues", "pages", "articles", "photos", "people", "columns"]
 
 
 def test_every_read_endpoint_matches_the_schema(contract, paper, django_user_model):
-    staff = client_for(make_user(django_user_model))
+    staff = client_for(make_user(django_user_model, "staffer", "view_article"))
     objects = {
         "issues": paper.issue,
         "pages": paper.p3,

@@ -15,7 +15,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail
 
 from ..filters import ArticleFilter, IntegerFilter
-from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role, is_staff
+from ..models import Article, Byline, Issue, Page, Person, Photo, PhotoCredit, Role, sees_drafts
 from .errors import ParameterError, ParameterNotAllowed
 
 STAFF_ONLY_MESSAGE = "仅限有权限的工作人员使用此参数，请先登录。"
@@ -52,7 +52,7 @@ class FilterBackend(DjangoFilterBackend):
 
 def refuse_staff_only_parameters(request, view) -> None:
     """The view's ``staff_filterset_class`` lists parameters only staff may use."""
-    if is_staff(request.user):
+    if sees_drafts(request.user):
         return
     staff_filterset = getattr(view, "staff_filterset_class", None)
     for name in getattr(staff_filterset, "staff_only", ()):

@@ -26,7 +26,7 @@ from ..models import (
     Photo,
     PhotoCredit,
     Role,
-    is_staff,
+    sees_drafts,
 )
 
 
@@ -50,7 +50,7 @@ def _require(attrs: dict, names: dict) -> None:
 
 def _viewer_is_staff(serializer) -> bool:
     request = _request(serializer)
-    return request is not None and is_staff(request.user)
+    return request is not None and sees_drafts(request.user)
 
 
 class PublicUrlMixin:

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from ..models import Article, Column, Issue, Page, Person, Photo, is_staff
+from ..models import Article, Column, Issue, Page, Person, Photo, sees_drafts
 from . import queries, serializers
 from .errors import ParameterError
 from .filters import (
@@ -62,7 +62,7 @@ class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
 
     def get_filterset_class(self):
         # The schema documents the staff filters too (marked 仅工作人员).
-        if getattr(self, "swagger_fake_view", False) or is_staff(self.user):
+        if getattr(self, "swagger_fake_view", False) or sees_drafts(self.user):
             return self.staff_filterset_class
         return self.filterset_class
 
