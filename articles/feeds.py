@@ -96,10 +96,11 @@ class ArticleItemsMixin:
         return "、".join(b.person.name for b in item.bylines.all()) or None
 
     def item_pubdate(self, item: Article) -> datetime.datetime:
-        return item.published_at
+        """The issue's date (Article.date_published), never the import time; items come newest issue first."""
+        return item.date_published
 
     def item_updateddate(self, item: Article) -> datetime.datetime:
-        return item.updated_at
+        return item.date_modified
 
     def item_categories(self, item: Article):
         return [item.column.name] if item.column else []

@@ -9,6 +9,9 @@ recorded as an :class:`ImportRun`.
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -52,6 +55,17 @@ def sees_drafts(user) -> bool:
 
 
 is_staff = sees_drafts  # its former name
+
+
+ISSUE_TIME = datetime.time(0, 0)
+"""The time of day an issue is dated at, in the paper's time zone (``TIME_ZONE``,
+Asia/Shanghai): the start of its date. A reader or machine sees an imported article's
+publication date as its issue's date — feeds, JSON-LD, the sitemap — never the import time."""
+
+
+def issue_datetime(date: datetime.date) -> datetime.datetime:
+    """``date`` at :data:`ISSUE_TIME` in the paper's time zone (aware)."""
+    return datetime.datetime.combine(date, ISSUE_TIME, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 def dated_path(date, number: int, position: int | None = None) -> str:
@@ -191,6 +205,11 @@ class Issue(TimeStampedModel):
             "site:issue",
             kwargs={"year": self.date.year, "month": self.date.month, "day": self.date.day},
         )
+
+    @property
+    def published_on(self) -> datetime.datetime:
+        """When the issue appeared: its date at :data:`ISSUE_TIME`, in the paper's time zone."""
+        return issue_datetime(self.date)
 
 
 class PageQuerySet(VisibleQuerySet):
@@ -515,6 +534,18 @@ class Article(TimeStampedModel):
         into it) redirect here; see :class:`Address`.
         """
         return reverse("site:article", kwargs={"pk": self.pk})
+
+    @property
+    def date_published(self) -> datetime.datetime:
+        """The publication date readers and machines see: the issue's date (not the import,
+        not when it was made visible; ``published_at`` only says from when readers may see it)."""
+        return self.page.issue.published_on
+
+    @property
+    def date_modified(self) -> datetime.datetime:
+        """The last change a reader could notice: an editor's last edit, else the issue's date."""
+        published = self.date_published
+        return max(published, self.edited_at) if self.edited_at else published
 
     @property
     def position_path(self) -> str:

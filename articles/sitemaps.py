@@ -18,7 +18,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.published()
             .select_related("page__issue")
-            .only("position", "updated_at", "page__number", "page__issue__date")
+            .only("edited_at", "page__issue__date")
             .order_by("-page__issue__date", "page__number", "position")
         )
 
@@ -26,7 +26,8 @@ class ArticleSitemap(Sitemap):
         return item.get_absolute_url()
 
     def lastmod(self, item: Article):
-        return item.updated_at
+        """The issue's date, or an editor's later change (an import is no modification)."""
+        return item.date_modified
 
 
 class IssueSitemap(Sitemap):
@@ -37,12 +38,13 @@ class IssueSitemap(Sitemap):
         published = Article.objects.published().filter(page__issue=OuterRef("pk"))
         return (
             Issue.objects.filter(Exists(published))
-            .annotate(last_change=Max("pages__articles__updated_at"))
+            .annotate(last_edit=Max("pages__articles__edited_at"))
             .order_by("-date")
         )
 
     def lastmod(self, item: Issue):
-        return item.last_change
+        published = item.published_on
+        return max(published, item.last_edit) if item.last_edit else published
 
 
 class ColumnSitemap(Sitemap):

@@ -19,7 +19,6 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import search as search_engine
@@ -294,8 +293,8 @@ def news_article_json_ld(request, obj: Article, bylines, photos, canonical: str)
         "@type": "NewsArticle",
         "headline": obj.title[:110],
         "alternativeHeadline": " ".join(p for p in (obj.kicker, obj.subtitle) if p) or None,
-        "datePublished": (obj.published_at or timezone.now()).isoformat(),
-        "dateModified": obj.updated_at.isoformat(),
+        "datePublished": obj.date_published.isoformat(),  # the issue's date, Asia/Shanghai
+        "dateModified": obj.date_modified.isoformat(),
         "dateCreated": issue_date.isoformat(),
         "mainEntityOfPage": canonical,
         "url": canonical,

@@ -39,6 +39,7 @@ from articles.models import (
     Photo,
     PhotoCredit,
     Role,
+    issue_datetime,
 )
 from articles.parsing import ParsedArticle, ParsedPage
 from articles.parsing.text import utf16_codec
@@ -229,7 +230,9 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
     result = PageResult(spec, PageOutcome.CREATED if stored is None else PageOutcome.UPDATED)
     kept = {} if fresh else _clear_page(page, replace)
     result.kept = [a.title for a in kept.values()]
-    _write_articles(page, parsed, kept, publish, cache, result)
+    # Published articles become visible now, or at their issue's date if that is still to come.
+    visible_from = max(timezone.now(), issue_datetime(spec.issue_date)) if publish else None
+    _write_articles(page, parsed, kept, visible_from, cache, result)
     _write_photos(page, parsed, {} if fresh else _clear_photos(page, replace), cache, result)
     if any(a.continued_from_page or a.continued_to_page for a in parsed.articles):
         result.linked = link_continuations(page)
@@ -290,10 +293,9 @@ def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
 
 
 def _write_articles(
-    page, parsed: ParsedPage, kept, publish, cache: LookupCache, result
+    page, parsed: ParsedPage, kept, visible_from, cache: LookupCache, result
 ) -> list[tuple[Article, list[str]]]:
     """Create the page's articles and bylines; return each article with its byline names."""
-    now = timezone.now()
     rows: list[tuple[Article, ParsedArticle]] = []
     for position, pa in enumerate(parsed.articles, start=1):
         if position in kept:
@@ -317,8 +319,8 @@ def _write_articles(
             continued_to_page=pa.continued_to_page,
             # ``publish`` publishes only what needs no review: a flagged guess stays a draft
             # in the review queue until an editor has looked at it.
-            status=Article.Status.PUBLISHED if publish and not warnings else Article.Status.DRAFT,
-            published_at=now if publish and not warnings else None,
+            status=Article.Status.PUBLISHED if visible_from and not warnings else Article.Status.DRAFT,
+            published_at=visible_from if not warnings else None,
             needs_review=bool(warnings),
             warnings=warnings,
         )

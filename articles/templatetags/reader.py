@@ -23,6 +23,21 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+@register.filter
+def issue_date(issue) -> str:
+    """An issue's date as readers see it: 2020年10月23日, marked when it is only an estimate."""
+    if issue is None:
+        return ""
+    text = cn_date(issue.date)
+    if not issue.date_estimated:
+        return text
+    return format_html(
+        '{}<span class="date-estimated" title="{}">（日期为推测）</span>',
+        text,
+        "这一期的出版日期是根据版面内容推测的，尚未核实。",
+    )
+
+
 @register.simple_tag(takes_context=True)
 def paper_line(context, page) -> str:
     """《工人日报》(2020年10月23日 03版)"""
