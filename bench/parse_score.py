@@ -12,6 +12,7 @@ Usage::
     .venv/bin/python bench/parse_score.py -v                 # and the worst misses
     .venv/bin/python bench/parse_score.py -v 2 --show 40     # every kind of miss, 40 examples
     .venv/bin/python bench/parse_score.py --page 17          # print generated page 17 and its misses
+    .venv/bin/python bench/parse_score.py --plain --pages 500  # items printed whole, no perturbation
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.pagegen.evaluate import evaluate, evaluate_seed_pages, score_generated  # noqa: E402
-from tests.pagegen.generator import make_page  # noqa: E402
+from tests.pagegen.generator import Layout, make_page  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "-v", "--verbosity", type=int, nargs="?", const=1, default=0, help="1: worst misses; 2: all kinds"
     )
+    ap.add_argument("--plain", action="store_true", help="no perturbation: items whole, one after the other")
     ap.add_argument("--show", type=int, default=15, help="how many misses to list with -v")
     ap.add_argument(
         "--page", type=int, help="print this one generated page, its expected result and its misses"
@@ -57,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     by_perturbation: dict = {}
-    result = evaluate(range(ns.seed, ns.seed + ns.pages), by_perturbation=by_perturbation)
+    layout = Layout.plain() if ns.plain else None
+    result = evaluate(range(ns.seed, ns.seed + ns.pages), layout, by_perturbation=by_perturbation)
     elapsed = time.perf_counter() - started
     print(f"generated pages: {ns.pages} (seeds {ns.seed}..{ns.seed + ns.pages - 1}), {elapsed:.1f} s")
     for line in result.report():

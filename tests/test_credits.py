@@ -20,6 +20,7 @@ from articles.parsing.credits import (
     split_dateline,
     split_end_byline,
 )
+from articles.parsing.model import Credit
 
 
 def people(found) -> list[tuple[str, str]]:
@@ -75,6 +76,11 @@ def test_text_and_photo_credit():
     assert [(p.name, p.part) for p in b.people] == [("张扬", Part.TEXT), ("李雪峰", Part.PHOTO)]
     b = parse_byline_line("文/本报记者 张扬 图/本报通讯员 李雪峰")
     assert people(b) == [("记者", "张扬"), ("通讯员", "李雪峰")]
+
+
+def test_people_become_the_parsers_credit_records():
+    (p,) = parse_byline_line("本报见习记者 唐诗雨").people
+    assert p.as_credit() == Credit(name="唐诗雨", role="见习记者", affiliation="")
 
 
 def test_author_after_affiliation():

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .model import Credit
+
 
 class Role(StrEnum):
     """What a credited person is to the paper (the role word printed before the name)."""
@@ -76,6 +78,10 @@ class Person:
     organisation: str = ""  # 本报, 新华社 printed before the role
     affiliation: str = ""  # a signed author's position
     part: Part = Part.ALL
+
+    def as_credit(self) -> Credit:
+        """The parser's output record for this person (byline or photo credit)."""
+        return Credit(name=self.name, role=str(self.role), affiliation=self.affiliation)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,10 @@ def page_json(parsed: ParsedPage) -> dict:
 
 
 def score_generated(page: GeneratedPage) -> PageScore:
-    return score_page(page_json(parse_page(page.text)), page.gold, page.text, name=f"seed {page.seed}")
+    parse = page_json(parse_page(page.text))
+    ps = score_page(parse, page.gold, page.text, name=f"seed {page.seed}")
+    ps.text_lost = article_text_lost(page, parse)
+    return ps
 
 
 def evaluate(

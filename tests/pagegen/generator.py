@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from .corpus import SUBHEAD_MARK, TIP_LABELS, Box, Corpus, Photo, Story, load_corpus, norm
+from .corpus import SUBHEAD_MARK, TIP_LABELS, Box, Corpus, Photo, Story, closing, load_corpus, norm
 
 SENTENCE_END = "。！？!?…；;"
 JOIN_SIDE = 5  # characters taken on each side of a break for its join
@@ -63,6 +63,7 @@ class Perturbation(StrEnum):
     CONTINUATION_AFTER_OTHER = "continuation_after_other"  # the rest after another item's block
     INTERLEAVE = "interleave"  # blocks of two or three items alternate
     HEADLINE_AFTER_PARAGRAPH = "headline_after_paragraph"
+    TRUNCATED = "truncated"  # a story's last paragraph ends mid-sentence, its rest not on the page
     PHOTO_TITLE_AFTER_CAPTION = "photo_title_after_caption"
     CREDIT_TWO_LINES = "credit_two_lines"
     HALF_WIDTH = "half_width"
@@ -79,6 +80,7 @@ class Unit:
     kind: Kind
     owner: str  # id of the story or photo it belongs to ("" for advertising)
     open_end: bool = False  # a paragraph piece cut mid-sentence (its rest follows later)
+    truncated: bool = False  # a piece cut mid-sentence whose rest is not on the page
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Layout:
     cut_at_break: float = 0.7  # a break starts a new block
     window: tuple[int, ...] = (1, 2, 2, 3)  # items whose blocks may alternate
     headline_after: float = 0.2  # per page: one story's headline after its first paragraph
+    truncate: float = 0.1  # per page: one story loses the end of its last paragraph
     photo_title_after: float = 0.35  # per photo
     credit_two_lines: float = 0.3  # per photo with a credit that can be broken
     half_width: float = 0.35
@@ -111,6 +114,7 @@ class Layout:
                 "second_break",
                 "cut_at_break",
                 "headline_after",
+                "truncate",
                 "photo_title_after",
                 "credit_two_lines",
                 "half_width",
@@ -132,6 +136,7 @@ class GeneratedPage:
     perturbations: set[Perturbation] = field(default_factory=set)
     items: list[str] = field(default_factory=list)  # ids in printed order of their first line
     units: list[Unit] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # text left off the page (truncations)
 
 
 # -- 1. rendering -----------------------------------------------------------------------------
@@ -301,6 +306,16 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
             else:
                 broken.append(unit)
         it.units = broken
+    dropped: list[str] = []
+    truncated: set[str] = set()
+    if rng.random() < layout.truncate:
+        fit = [it for it in items if len(it.ids) == 1 and _can_truncate(it, story_of[it.ids[0]])]
+        if fit:
+            it = rng.choice(fit)
+            dropped.append(_truncate(it, story_of[it.ids[0]], rng))
+            truncated.add(it.ids[0])
+            done.add(Perturbation.TRUNCATED)
+    for it in items:
         block: list[Unit] = []
         for unit in it.units:
             block.append(unit)
@@ -380,17 +395,44 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
         g = story_of[sid].gold()
         if joins.get(sid):
             g["contains"] = list(joins[sid])
+        if sid in truncated:
+            last = next(u for u in reversed(units) if u.owner == sid and u.kind is Kind.PARAGRAPH)
+            g["body_end"] = closing(last.text)
+            g["truncated"] = True  # the parse must flag it (a silent error otherwise)
         gold_articles.append(g)
     gold = {
         "articles": gold_articles,
         "photos": [p.gold() for p in sorted(photos, key=lambda p: order.index(p.id))],
         "joins": [j for sid in story_ids for j in joins.get(sid, [])],
     }
-    return GeneratedPage(seed=seed, text=text, gold=gold, perturbations=done, items=order, units=units)
+    return GeneratedPage(
+        seed=seed, text=text, gold=gold, perturbations=done, items=order, units=units, dropped=dropped
+    )
 
 
 def _can_move_headline(story: Story) -> bool:
     return bool(story.title) and (bool(story.lead) or bool(story.byline_line)) and len(story.paragraphs) >= 2
+
+
+def _can_truncate(item: _Item, story: Story) -> bool:
+    """A story whose last paragraph is whole and closes the piece (no end byline, source or
+    jump line to lose with it), and that has another paragraph before it."""
+    if story.tail or story.source or story.jump_to is not None or len(story.paragraphs) < 2:
+        return False
+    paras = [i for i, u in enumerate(item.units) if u.kind is Kind.PARAGRAPH]
+    last = paras[-1]
+    if last != len(item.units) - 1 or item.units[last - 1].open_end:
+        return False
+    return len(break_points(item.units[last].text, 0, 0)) >= 3
+
+
+def _truncate(item: _Item, story: Story, rng: random.Random) -> str:
+    """Cut the story's last paragraph mid-sentence and leave its rest off the page."""
+    unit = item.units[-1]
+    points = break_points(unit.text, 0, 0)
+    cut = rng.choice(points[len(points) // 3 :])
+    item.units[-1] = Unit(unit.text[:cut], Kind.PARAGRAPH, unit.owner, truncated=True)
+    return unit.text[cut:]
 
 
 def _move_headline(item: _Item) -> None:

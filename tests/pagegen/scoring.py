@@ -173,6 +173,7 @@ class PageScore:
     misses: list[Miss]
     false_items: int
     gold_items: int
+    text_lost: int = 0  # characters of article text nowhere in the parse (set by the caller)
 
 
 def _flagged_article(a: dict) -> bool:
@@ -265,6 +266,9 @@ def score_page(parse: dict, gold: dict, source_text: str, name: str = "") -> Pag
         if "continued_from_page" in ga:
             ok = a.get("continued_from_page") == ga["continued_from_page"]
             check("continued_from", ok, why=f"continued_from {a.get('continued_from_page')}")
+        if ga.get("truncated") and not _flagged_article(a):
+            # its end is not on the page: a parse that does not say so misleads the editor
+            failed.append("truncation unflagged")
         if failed:
             misses.append(Miss(name, gid, "article", failed, _flagged_article(a), detail))
     fp = 0
@@ -337,12 +341,14 @@ class Result:
     false_items: int = 0
     gold_items: int = 0
     pages: int = 0
+    text_lost: int = 0
 
     def add(self, ps: PageScore) -> None:
         self.tally.merge(ps.tally)
         self.misses += ps.misses
         self.false_items += ps.false_items
         self.gold_items += ps.gold_items
+        self.text_lost += ps.text_lost
         self.pages += 1
 
     def final_tally(self) -> Tally:
@@ -369,5 +375,6 @@ class Result:
         lines.append(f"false_items      {self.false_items}")
         lines.append(f"wrong items      {len(self.misses)} of {self.gold_items + self.false_items}")
         lines.append(f"silent errors    {self.silent_errors}")
+        lines.append(f"text lost        {self.text_lost} characters of article text")
         lines.append(f"parse-score: {t.score():.1f}")
         return lines
