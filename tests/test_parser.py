@@ -314,6 +314,61 @@ def test_word_score_decides_between_competing_open_ends():
     assert second.needs_review and any("结尾不完整" in w for w in second.warnings)
 
 
+def test_two_open_ends_get_the_continuations_that_form_words_with_them():
+    # A greedy reading gives 强管理 to the first end (加强 is a word) and then has nothing
+    # for 增; the best assignment over the page gives 强 to 增 (增强) and 快 to 加 (加快).
+    text = page(
+        "某市总工会部署全年工作",
+        "本报讯 会议要求各单位加",
+        "某区总工会召开全委会",
+        "本报讯 会议强调各级工会要增",
+        "某县总工会开展慰问",
+        "本报讯（记者李丹青）近日，某县总工会开展慰问活动。",
+        "强管理，提升服务水平。",
+        "快进度，年底前全部完成。",
+    )
+    first, second, third = parse_page(text).articles
+    assert paras(first) == ["会议要求各单位加快进度，年底前全部完成。"]
+    assert paras(second) == ["会议强调各级工会要增强管理，提升服务水平。"]
+    assert paras(third) == ["近日，某县总工会开展慰问活动。"]
+    assert first.needs_review and second.needs_review  # joined across other stories: flagged
+    assert not third.needs_review
+
+
+def test_a_continuation_two_ends_fit_equally_stays_where_it_is_and_is_flagged():
+    text = page(
+        "某市总工会部署全年工作",
+        "本报讯 会议要求各单位加",
+        "某区总工会召开全委会",
+        "本报讯 会议强调各级工会要加",
+        "某县总工会开展慰问",
+        "本报讯（记者李丹青）近日，某县总工会开展慰问活动。",
+        "强管理，提升服务水平。",
+    )
+    first, second, third = parse_page(text).articles
+    assert paras(first) == ["会议要求各单位加"] and paras(second) == ["会议强调各级工会要加"]
+    assert paras(third)[-1] == "强管理，提升服务水平。"
+    assert all(a.needs_review for a in (first, second, third))
+    assert any("接续存疑" in w for w in third.warnings)
+
+
+def test_a_paragraph_continued_after_another_story_brings_the_text_after_it():
+    text = page(
+        "某市总工会部署全年工作",
+        "本报讯（记者李丹青）近日，某市总工会召开会议，要求各单位加",
+        "某区总工会召开全委会",
+        "本报讯（记者邹偶然）近日，某区总工会召开全委会，部署全年工作。",
+        "强管理，提升服务水平。",
+        "会议还表彰了一批先进集体。",
+    )
+    first, second = parse_page(text).articles
+    assert paras(first) == [
+        "近日，某市总工会召开会议，要求各单位加强管理，提升服务水平。",
+        "会议还表彰了一批先进集体。",
+    ]
+    assert paras(second) == ["近日，某区总工会召开全委会，部署全年工作。"]
+
+
 # -- photos -----------------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
-"""Stage 4b — articles: the page's blocks, in order, built into articles.
+"""Stage 4b — articles: the page's blocks, in reading order, built into articles.
 
-:class:`ArticleBuilder` reads the blocks once.  Each article being built is a
-:class:`Draft`; text goes to the open paragraph it continues (``reading_order``) or opens a
-paragraph of the story being read.  Headline groups start stories, or give a headline to
-a story whose dateline or byline came first.
+:class:`ArticleBuilder` reads the blocks once, in the order ``reading_order`` decided.  Each
+article being built is a :class:`Draft`; a text line continues the open paragraph before it
+when reading order joined them, and otherwise opens a paragraph of the story being read.
+Headline groups start stories, or give a headline to a story whose dateline or byline came
+first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from .blocks import ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .model import Block, BlockType, ParsedArticle
-from .reading_order import SUBHEAD_MAX, choose_continuation, looks_unfinished, starts_mid_sentence
+from .reading_order import ReadingOrder
+from .sentences import SUBHEAD_MAX, looks_unfinished, starts_mid_sentence
 from .text import close_cjk_spaces, ends_sentence, key, starts_lower
 from .words import crossing_word
 
@@ -89,7 +91,6 @@ class ArticleBuilder:
     def __init__(self) -> None:
         self.drafts: list[Draft] = []
         self.current: Draft | None = None  # the story being read
-        self.open: list[Draft] = []  # drafts whose last paragraph is open, in page order
         self.waiting: list[Draft] = []  # started without a headline, waiting for one
         self.column: str | None = None  # a column label waiting for its article
         self.note: str = ""  # an editor's note waiting for its article
@@ -114,20 +115,6 @@ class ArticleBuilder:
 
     def add_block(self, draft: Draft, block: Block) -> None:
         draft.blocks.append(block)
-        self.recheck_open(draft)
-
-    def extend_open_end(self, draft: Draft, text: str) -> None:
-        draft.blocks[-1].text += text
-        self.recheck_open(draft)
-
-    def recheck_open(self, draft: Draft) -> None:
-        """Keep ``open`` true for ``draft`` after its blocks changed."""
-        is_open = draft.open_end() is not None
-        if is_open and draft not in self.open:
-            self.open.append(draft)
-            self.open.sort(key=lambda d: d.position)
-        elif not is_open and draft in self.open:
-            self.open.remove(draft)
 
     def set_headline(self, draft: Draft, group: list[Line]) -> None:
         article = draft.article
@@ -147,8 +134,9 @@ class ArticleBuilder:
             article.column, self.column = self.column, None
 
     # -- text -----------------------------------------------------------------------------
-    def place_text(self, text: str) -> None:
-        """Place a line of body text (already stripped)."""
+    def place_text(self, text: str, continues: bool = False) -> None:
+        """Place a line of body text (already stripped); ``continues``: it goes on the open
+        paragraph of the story being read, if there is one."""
         text = close_cjk_spaces(text)
         if "版" in text:
             text = self.take_jump_marks(text)
@@ -158,11 +146,10 @@ class ArticleBuilder:
             self.tip_for.article.reading_tip = text
             self.tip_for = None
             return
-        target = None if self.fresh else self.continued_draft(text)
+        end = self.current.open_end() if continues and not self.fresh and self.current else None
         self.fresh = False
-        if target is not None:
-            self.extend_open_end(target, text)
-            self.current = target
+        if end is not None:
+            end.text += text
             return
         draft = self.current_or_new()
         if starts_lower(text):
@@ -185,20 +172,6 @@ class ArticleBuilder:
                 self.current_or_new().article.continued_to_page = int(m.group(2))
                 text = text[: len(text) - len(m.group(0))].rstrip()
         return text
-
-    def continued_draft(self, text: str) -> Draft | None:
-        """The draft whose open last paragraph this text continues, if any."""
-        if not self.open:
-            return None
-        current = self.current
-        at = self.open.index(current) if current in self.open else None
-        choice = choose_continuation([d.blocks[-1].text for d in self.open], at, text)
-        if choice is None:
-            return None
-        draft = self.open[choice.end]
-        if choice.warning:
-            draft.article.warnings.append(choice.warning)
-        return draft
 
     # -- line roles -----------------------------------------------------------------------
     def jump_from(self, page: int) -> None:
@@ -254,7 +227,7 @@ class ArticleBuilder:
             joins = end is not None and (crossing_word(end.text, first.text) or starts_lower(first.text))
             if not (joins or looks_unfinished(first.text, first.key)):
                 break
-            self.place_text(first.text)
+            self.place_text(first.text, continues=True)
             lines = lines[1:]
         cut_tail: list[Line] = []
         while len(lines) > 1 and looks_unfinished(lines[-1].text, lines[-1].key):
@@ -263,7 +236,7 @@ class ArticleBuilder:
             next_role = LineRole.TEXT if cut_tail else (after.role if after is not None else None)
             self.short_group(lines, after, next_role)
         for line in cut_tail:
-            self.place_text(line.text)
+            self.place_text(line.text, continues=True)
 
     def short_group(self, lines: list[Line], after: Line | None, next_role: LineRole | None) -> None:
         """Short lines that are not cut body lines; ``next_role``: what follows them."""
@@ -271,17 +244,9 @@ class ArticleBuilder:
         if len(lines) == 1:
             only = lines[0]
             has_body = cur is not None and bool(cur.blocks)
-            if (
-                next_role is LineRole.TEXT
-                and has_body
-                and after is not None
-                and crossing_word(only.text, after.text)
-            ):
-                self.place_text(only.text)
-                return
             ends_text = next_role not in OPENINGS and next_role is not LineRole.TEXT
             if ends_text and cur is not None and self.column is None:
-                self.place_text(only.text)
+                self.place_text(only.text, continues=True)
                 return
             if next_role is LineRole.TEXT and has_body and self.column is None and not self.waiting:
                 self.short_in_body(only)
@@ -293,7 +258,7 @@ class ArticleBuilder:
         cur = self.current
         assert cur is not None
         if len(line.key) > SUBHEAD_MAX:
-            self.place_text(line.text)
+            self.place_text(line.text, continues=True)
             return
         has_subheads = any(b.type is SUBHEAD for b in cur.blocks)
         if cur.article.dateline and cur.open_end() is None and not has_subheads:
@@ -317,15 +282,22 @@ class ArticleBuilder:
             self.note = line.note
 
     # -- driver ---------------------------------------------------------------------------
-    def build(self, blocks: list[Line | ShortRun]) -> list[Draft]:
-        """Read the page's blocks in order; the drafts built, in page order."""
-        for block in blocks:
+    def build(self, reading: ReadingOrder) -> list[Draft]:
+        """Read the page's blocks in reading order; the drafts built, in page order."""
+        joined, notes = reading.joined, reading.notes
+        for block in reading.blocks:
             if isinstance(block, ShortRun):
-                self.short_run(block)
-            elif block.role is LineRole.TEXT:
-                self.place_text(block.text)
+                if id(block) in reading.as_text:
+                    self.place_text(block.lines[0].text, id(block) in joined)
+                else:
+                    self.short_run(block)
+                continue
+            if block.role is LineRole.TEXT:
+                self.place_text(block.text, id(block) in joined)
             else:
                 self.line(block)
+            if notes and id(block) in notes:
+                self.current_or_new().article.warnings.extend(notes[id(block)])
         if self.note:
             draft = self.current_or_new()
             draft.article.editor_note = draft.article.editor_note or self.note

@@ -1,15 +1,36 @@
 """Stage 2 — blocks: the page's lines grouped into the units the later stages place.
 
-A run of short lines (no final punctuation) is one :class:`ShortRun`: a headline group,
-a subhead, or body lines the OCR cut short, decided with what comes before and after it.
-Every other line is a block of its own.  Lines a photo took are left out.
+A short line (no final punctuation) that reads like a body line the OCR cut (it ends on
+a particle, or is long with clauses and no word at its end) is body text.  A run of the
+other short lines is one :class:`ShortRun`: a headline group, a subhead, or cut body lines,
+decided with what comes before and after it.  Every other line is a block of its own.
+Lines a photo took are left out.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .lines import Line, LineRole
+from .sentences import looks_unfinished
+from .text import ends_sentence, starts_lower
+from .words import crossing_word, word_freq
+
+LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
+_CLAUSE_MARK = re.compile(r"[，,；;：:]")
+COMMON_WORD = 500  # a word this frequent in the word list crossing into the next line joins it
+# roles that open an article's text: short lines right before one are that article's headline
+OPENINGS = frozenset(
+    {
+        LineRole.DATELINE,
+        LineRole.BYLINE,
+        LineRole.AUTHOR,
+        LineRole.TIP,
+        LineRole.REGION,
+        LineRole.EDITOR_NOTE,
+    }
+)
 
 
 @dataclass(slots=True)
@@ -23,6 +44,9 @@ class ShortRun:
 def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     """The lines not in ``taken`` (positions in ``lines``), short lines grouped into runs."""
     kept = [line for i, line in enumerate(lines) if i not in taken] if taken else lines
+    for at, line in enumerate(kept):
+        if line.role is LineRole.SHORT and _is_cut_body_line(kept, at):
+            line.role = LineRole.TEXT
     out: list[Line | ShortRun] = []
     i, n = 0, len(kept)
     while i < n:
@@ -37,3 +61,28 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
         out.append(ShortRun(kept[i:j], kept[j] if j < n else None))
         i = j
     return out
+
+
+def _is_cut_body_line(lines: list[Line], at: int) -> bool:
+    """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished; it
+    goes on an open line before it (a word across the break, lower punctuation); it stands
+    alone after text where nothing opens a story next (a column label, a photo credit,
+    advertising, a jump line, the end of the page); or, between text lines, it has clauses
+    and is longer than a subhead, or a common word crosses from it into the next line."""
+    line = lines[at]
+    if looks_unfinished(line.text, line.key):
+        return True
+    before = lines[at - 1] if at else None
+    after = lines[at + 1] if at + 1 < len(lines) else None
+    if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
+        return False
+    open_before = before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text)
+    if open_before and (starts_lower(line.text) or crossing_word(before.text, line.text)):
+        return True  # it completes the sentence (and here the word) the line before left open
+    if after is None:
+        return True
+    if after.role is LineRole.TEXT:
+        if before.role is LineRole.TEXT and _CLAUSE_MARK.search(line.key) and len(line.key) > LONG_SUBHEAD:
+            return True  # clauses, and longer than a subhead: a paragraph's first line
+        return word_freq(crossing_word(line.text, after.text)) >= COMMON_WORD
+    return after.role not in OPENINGS and after.role is not LineRole.SHORT

@@ -18,7 +18,7 @@ from operator import add
 from .articles import Draft
 from .lines import TAIL_BYLINE_RE, parse_names
 from .model import Block, BlockType, ParsedArticle
-from .reading_order import starts_mid_sentence
+from .sentences import starts_mid_sentence
 from .text import ends_sentence
 
 PARAGRAPH = BlockType.PARAGRAPH

@@ -8,7 +8,7 @@ read from the line's own text here; the later stages weigh its neighbours.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from .model import Credit
@@ -126,7 +126,7 @@ class Line:
     gap: int = 0  # blank lines before it
     heading: int = 0  # markdown heading level (0: none)
     role: LineRole = LineRole.TEXT
-    credits: list[Credit] = field(default_factory=list)  # BYLINE, AUTHOR, CREDIT, DATELINE
+    credits: list[Credit] | tuple[()] = ()  # BYLINE, AUTHOR, CREDIT, DATELINE
     caption: str = ""  # CREDIT: the caption text the credit closes
     agency: str = ""  # CREDIT
     label: str = ""  # COLUMN

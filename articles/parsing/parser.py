@@ -3,9 +3,10 @@
 1. ``lines``         — each line and what it is (:class:`~.lines.LineRole`);
 2. ``photos``        — news photo groups, taken out of the text;
 3. ``blocks``        — the remaining lines as blocks (runs of short lines together);
-4. ``articles``      — blocks read in page order into articles, open paragraphs continued
-                       where the words across the break say (``reading_order``);
-5. ``checks``        — page-wide repairs, bylines at the end of a piece, warnings.
+4. ``reading_order`` — which block continues each open paragraph end, decided over the
+                       whole page; the blocks put in reading order;
+5. ``articles``      — the blocks, in reading order, built into articles;
+6. ``checks``        — page-wide repairs, bylines at the end of a piece, warnings.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .checks import finish, flag_duplicates, has_text, keep_fragment, reclaim_le
 from .lines import split_lines
 from .model import ParsedArticle, ParsedPage
 from .photos import find_photos
+from .reading_order import reading_order
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -23,7 +25,7 @@ def parse_page(text: str) -> ParsedPage:
     lines = split_lines(text)
     photos, photo_lines = find_photos(lines)
     builder = ArticleBuilder()
-    drafts = builder.build(page_blocks(lines, photo_lines))
+    drafts = builder.build(reading_order(page_blocks(lines, photo_lines)))
     reclaim_leads(drafts)
     return_list_items(drafts)
     page = ParsedPage(photos=photos, warnings=builder.page_warnings)

@@ -1,100 +1,338 @@
-"""Stage 3 — reading order: which open paragraph end a block of text continues.
+"""Stage 3 — reading order: which block of text continues which open paragraph end.
 
 The OCR cuts paragraphs at column edges and interleaves the pieces of neighbouring
-columns.  A paragraph that ends without sentence-final punctuation is *open*; a later block
-of text may continue it.  The words formed across the break (``words.break_scores``), lower
-punctuation at the start of the block and the story being read decide which end it goes to.
+columns, so the rest of a sentence may follow another story's block.  A paragraph that
+ends without sentence-final punctuation is *open*.  This stage decides, over the whole
+page at once, which later text block continues each open end:
+
+1. every open end is scored against every text block that could continue it (the next
+   ``REACH`` of them): the words formed across the break (``words``), punctuation that
+   can only continue a sentence, a clause that cannot open one, the block coming right
+   after the end, and what lies between;
+2. the assignment of continuations to ends with the best total score wins (an exact
+   maximum-weight matching, per group of ends that compete for the same blocks);
+3. a join whose total beats the best assignment without it by less than ``KEEP`` is not
+   made — the block stays where it is and both sides are flagged; one that wins by less
+   than ``SURE`` is made and flagged; an open end left without a continuation is flagged.
+
+The result is the page's blocks in *reading order*: each continuation (with the blocks
+that follow it, up to the next jump) moved right after the end it continues, and the set
+of text lines that continue the paragraph before them.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
-from .text import LOWER_START, is_cjk, key
-from .words import break_scores, crossing_word, head_is_word, tail_is_word, word_freq
+from .blocks import ShortRun
+from .lines import JUMP_RE, Line, LineRole
+from .sentences import SPACED_PARTS as _SPACED_PARTS
+from .sentences import starts_mid_sentence
+from .text import LOWER_START, ends_sentence, key
+from .words import crossing, end_side, start_side
 
-WORD_JOIN = 2.0  # the break score of a word formed across the break
-CURRENT_BONUS = 0.4  # the story being read is the likelier one to continue
-COMMON_WORD = 500  # a join to another story's open end needs a word at least this frequent
-SUBHEAD_MAX = 30
-# characters that leave a clause hanging: a line ending with one is cut mid-sentence
-DANGLING = frozenset("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
+# -- scores of one join (an open end and a block that may continue it) -------------------------
+CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
+RARE_CROSSING_WORD = 1.0  # a rare one (fewer than COMMON_WORD in the word list)
+COMMON_WORD = 500
+WORD_EDGE = 0.5  # each side of the break that ends / starts with a whole word
+CUT_WORD = 1.0  # the end is cut inside a word (it does not end with one) …
+# … and the block does not complete it
+LOWER = 1.5  # the block opens with punctuation that only continues a sentence (，、。）…)
+MID_SENTENCE = 0.5  # the block opens with a clause that cannot start a sentence (的…, 革新；…)
+ADJACENT = 1.0  # the block comes right after the end: the commonest cut, at a column edge
+AFTER_FINISHED = 1.0  # a later block after a finished paragraph likelier opens a paragraph
+AFTER_HEADLINE = 0.25  # … after a headline group too (it may be a headline printed late)
+BETWEEN = 0.02  # each block between the end and the block …
+BETWEEN_MAX = 0.3  # … up to this much
+JOIN_MIN = 0.5  # a join scoring less than this is never made
+# -- confidence of a join: how much better the best assignment is than the best without it -----
+KEEP = 0.15  # less: the block stays where it is, both sides flagged
+SURE = 1.0  # less: joined and flagged
+REACH = 16  # text blocks after an open end that may continue it
+CHOICES = 3  # the best joins of an end that compete in the assignment
+SEARCH_BUDGET = 4000  # steps of the exact search per group of competing ends
 
 
 @dataclass(slots=True)
-class Continuation:
-    """The open end a block continues (its position in the list of ends) and why, if unsure."""
+class ReadingOrder:
+    """The page's blocks in reading order, which text lines continue the paragraph before
+    them, and warnings for the article that ends up holding a line (by ``id`` of the line)."""
 
-    end: int
-    warning: str = ""
-
-
-def choose_continuation(ends: list[str], current: int | None, start: str) -> Continuation | None:
-    """The open paragraph end (of ``ends``, in page order) that ``start`` continues, if any.
-
-    ``current`` is the position in ``ends`` of the story being read (``None`` when its last
-    paragraph is closed).  The story being read takes the text unless another end forms a
-    better word across the break; another story's end takes it alone only when a common
-    word crosses the break or the text opens with lower punctuation.
-    """
-    scores = break_scores(ends, start)
-    ranked = sorted(
-        range(len(ends)),
-        key=lambda i: -(scores[i] + CURRENT_BONUS if i == current else scores[i]),
-    )
-    best = ranked[0]
-    score, end = scores[best], ends[best]
-    lower = start[:1] in LOWER_START
-    confident = (
-        best == current
-        or lower
-        or (current is not None and len(ends) > 1)
-        or (score >= WORD_JOIN and word_freq(crossing_word(end, start)) >= COMMON_WORD)
-    )
-    if not confident:
-        return None
-    if len(ends) > 1 and best != current:
-        return Continuation(best, f"按词表拼接：…{end[-4:]}|{start[:4]}…")
-    if score == 0 and not lower:
-        return Continuation(best, f"拼接存疑：…{end[-4:]}|{start[:4]}…")
-    return Continuation(best)
+    blocks: list[Line | ShortRun]
+    joined: set[int] = field(default_factory=set)
+    notes: dict[int, list[str]] = field(default_factory=dict)
+    as_text: set[int] = field(default_factory=set)  # lone short lines joined: body text
 
 
-_SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
+def _end_text(line: Line) -> str:
+    """The text an end of a paragraph is judged by: ``""`` when it does not count as open."""
+    text = line.text
+    if "版" in text[-12:]:
+        m = JUMP_RE.search(text[-12:])
+        if m and text.endswith(m.group(0)):
+            return ""  # (下转第2版): the paragraph goes on on another page
+    return "" if ends_sentence(text) else text
 
 
-def looks_unfinished(text: str, k: str | None = None) -> bool:
-    """A short line that reads like a cut body line rather than a headline (``k``: its
-    matching form when already known)."""
-    if k is None:
-        k = key(text)
-    if not k or k.endswith("——"):
-        return False
-    if k[-1] in DANGLING:
-        return True
-    if not is_cjk(k[-1]):
-        return False
-    if len(k) >= 2 and k[-2].isdigit():
-        return False
-    if _SPACED_PARTS.search(text):  # parts set apart by spaces: a headline
-        return False
-    has_comma = "," in k or "，" in k or "、" in k
-    return (has_comma or len(k) > SUBHEAD_MAX) and len(k) > 12 and not tail_is_word(k)
+def _can_continue(line: Line) -> bool:
+    return line.role is LineRole.TEXT and not ("版" in line.text[:12] and JUMP_RE.match(key(line.text[:12])))
 
 
-# characters that never open a sentence unless they begin a word (的确, 了解, 着手 do)
-_NO_OPENING = frozenset("的了着们吗呢么吧啊")
-# enumeration marks that may open a paragraph before 、 (一、 1、 (一)、)
-_ENUM = re.compile(r"^[(（]?[一二三四五六七八九十百零〇\d]+[)）]?$")
-_FIRST_CLAUSE = re.compile(r"^([^，,、；;：:。！？!?…“”\"]{1,4})[；;]")
+def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
+    """Decide, over the whole page, which text block continues each open paragraph end."""
+    ends: list[int] = []  # positions in ``blocks`` of open ends
+    heads: list[int] = []  # positions of text lines that may continue one
+    end_texts: dict[int, str] = {}
+    after_tip = False
+    lone_shorts: set[int] = set()
+    for i, block in enumerate(blocks):
+        if isinstance(block, ShortRun):
+            after_tip = False
+            line = block.lines[0]
+            if (
+                len(block.lines) == 1
+                and block.after is not None
+                and block.after.role is LineRole.TEXT
+                and not _SPACED_PARTS.search(line.text)
+            ):
+                # a lone short line before text: a subhead, or a piece of a cut paragraph
+                lone_shorts.add(i)
+                if ends:
+                    heads.append(i)
+                if not end_side(line.text)[1]:  # it stops inside a word: maybe cut
+                    ends.append(i)
+                    end_texts[i] = line.text
+            continue
+        role = block.role
+        if (role is LineRole.TEXT or role is LineRole.DATELINE) and not after_tip:
+            if role is LineRole.TEXT and ends and _can_continue(block):
+                heads.append(i)
+            text = _end_text(block)
+            if text:
+                ends.append(i)
+                end_texts[i] = text
+        after_tip = role is LineRole.TIP or role is LineRole.JUMP_FROM  # its own text, or fresh
+    if not ends or not heads:
+        return ReadingOrder(blocks)
+    edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts)
+    joins, notes = _assign(blocks, edges, end_texts)
+    as_text = {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
+    return ReadingOrder(_reorder(blocks, joins), {id(blocks[h]) for h in joins.values()}, notes, as_text)
 
 
-def starts_mid_sentence(text: str) -> bool:
-    """A paragraph that opens inside a sentence whose beginning is not on the page: a
-    short clause cut off by a semicolon (``革新;智创未来…``) or a particle that cannot open
-    a sentence (``的工作…``).  Lower punctuation is checked apart (``text.starts_lower``)."""
-    m = _FIRST_CLAUSE.match(text)
-    if m and not _ENUM.match(m.group(1)):
-        return True
-    return text[:1] in _NO_OPENING and not head_is_word(text)
+def _score_joins(
+    blocks: list[Line | ShortRun],
+    ends: list[int],
+    heads: list[int],
+    end_texts: dict[int, str],
+    lone_shorts: set[int],
+) -> dict[int, list[tuple[int, float]]]:
+    """For each open end, the blocks that may continue it with the weight of the join (its
+    score above ``JOIN_MIN``), best first.  A lone short line (maybe a subhead) joins only
+    where a common word crosses the break or the block opens with lower punctuation.  An end
+    whose next block plainly continues it (a common word across the break, lower punctuation)
+    is not weighed against later blocks, nor is any end when every open end on the page is
+    followed by a block that may continue it."""
+    starts: dict[int, tuple[str, bool, float, float]] = {}
+    edges: dict[int, list[tuple[int, float]]] = {}
+    head_at = set(heads)
+    # an open end not followed by a block that may continue it: its rest lies further on
+    dangling = any(e + 1 not in head_at for e in ends)
+    for e in ends:
+        tail, tail_word = end_side(end_texts[e])
+        cut = -CUT_WORD if tail else 0.0
+        shortish = e in lone_shorts
+        out: list[tuple[int, float]] = []
+        if e + 1 in head_at:
+            score, plain = _join_score(blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts)
+            if score > JOIN_MIN:
+                out.append((e + 1, score - JOIN_MIN))
+            if plain or not dangling:
+                edges[e] = out  # plainly its continuation, or no end on the page looks further
+                continue
+        first = bisect_right(heads, e + 1)
+        for h in heads[first : first + REACH]:
+            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts)
+            if score > JOIN_MIN:
+                out.append((h, score - JOIN_MIN))
+        if out:
+            out.sort(key=lambda hw: -hw[1])
+            edges[e] = out[:CHOICES]
+    return edges
+
+
+def _join_score(
+    blocks: list[Line | ShortRun],
+    starts: dict[int, tuple[str, bool, float, float]],
+    e: int,
+    h: int,
+    tail: str,
+    tail_word: bool,
+    cut: float,
+    short_end: bool,
+    lone_shorts: set[int],
+) -> tuple[float, bool]:
+    """The score of joining block ``h`` to the end ``e`` (-1 when it may not join), and
+    whether the join is plain (a common word across the break, or lower punctuation)."""
+    side = starts.get(h)
+    if side is None:
+        side = starts[h] = _start_facts(blocks, h)
+    head, head_word, opening, after = side
+    word = crossing(tail, head)
+    common = word >= COMMON_WORD
+    plain = common or opening == LOWER
+    if (short_end or h in lone_shorts) and not plain:
+        return -1.0, False
+    if word:
+        score = CROSSING_WORD if common else RARE_CROSSING_WORD
+    else:
+        score = (WORD_EDGE if tail_word else cut) + WORD_EDGE * head_word
+    score += opening
+    if h == e + 1:
+        score += ADJACENT
+    else:
+        score -= min(BETWEEN * (h - e - 1), BETWEEN_MAX) + after
+    return score, plain
+
+
+def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float, float]:
+    """The start of block ``h``: its head characters, whether it opens with a word, the
+    score of its opening punctuation or clause, and what it costs to jump to it (after a
+    finished paragraph or a headline group it likelier opens a paragraph of its own)."""
+    text = _text(blocks[h])
+    head, head_word = start_side(text)
+    opening = LOWER if text[:1] in LOWER_START else MID_SENTENCE if starts_mid_sentence(text) else 0.0
+    before = blocks[h - 1]
+    if isinstance(before, ShortRun):
+        return head, head_word, opening, AFTER_HEADLINE
+    if h >= 2 and isinstance(blocks[h - 2], Line) and blocks[h - 2].role is LineRole.TIP:  # type: ignore[union-attr]
+        return head, head_word, opening, 0.0  # a reading tip's box sits between the halves
+    if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
+        return head, head_word, opening, 0.0
+    return head, head_word, opening, AFTER_FINISHED
+
+
+def _assign(
+    blocks: list[Line | ShortRun], edges: dict[int, list[tuple[int, float]]], end_texts: dict[int, str]
+) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """The joins made (end → block) and the warnings, from the best assignment."""
+    joins: dict[int, int] = {}
+    notes: dict[int, list[str]] = {}
+    for group in _groups(edges):
+        best, chosen = _best(group)
+        for e, h in chosen.items():
+            if len(group[e]) == 1 and all(h not in {x for x, _ in group[o]} for o in group if o != e):
+                margin = group[e][0][1]  # no other choice for this end, nor end for this block
+            else:
+                without = {x: [hw for hw in hs if (x, hw[0]) != (e, h)] for x, hs in group.items()}
+                margin = best - _best(without)[0]
+            mark = f"…{end_texts[e][-4:]}|{_text(blocks[h])[:4]}…"
+            if margin < KEEP:
+                for at in (e, h):
+                    notes.setdefault(id(blocks[at]), []).append(f"接续存疑，未拼接：{mark}")
+                continue
+            joins[e] = h
+            if margin < SURE:
+                notes.setdefault(id(blocks[h]), []).append(f"按词表拼接：{mark}")
+    return joins, notes
+
+
+def _text(block: Line | ShortRun) -> str:
+    return block.lines[0].text if isinstance(block, ShortRun) else block.text
+
+
+def _groups(edges: dict[int, list[tuple[int, float]]]) -> list[dict[int, list[tuple[int, float]]]]:
+    """The ends in groups that compete (directly or through others) for the same blocks."""
+    owner: dict[int, int] = {}  # head -> representative end
+    parent = {e: e for e in edges}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e, hs in edges.items():
+        for h, _ in hs:
+            if h in owner:
+                a, b = find(owner[h]), find(e)
+                if a != b:
+                    parent[a] = b
+            else:
+                owner[h] = e
+    groups: dict[int, dict[int, list[tuple[int, float]]]] = {}
+    for e, hs in edges.items():
+        groups.setdefault(find(e), {})[e] = hs
+    return list(groups.values())
+
+
+def _best(group: dict[int, list[tuple[int, float]]]) -> tuple[float, dict[int, int]]:
+    """The best total weight and the joins that reach it (each block continues one end)."""
+    ends = sorted(group)
+    if len(ends) == 1:
+        hs = group[ends[0]]
+        return (hs[0][1], {ends[0]: hs[0][0]}) if hs else (0.0, {})
+    bound = [0.0] * (len(ends) + 1)
+    for i in range(len(ends) - 1, -1, -1):
+        hs = group[ends[i]]
+        bound[i] = bound[i + 1] + (hs[0][1] if hs else 0.0)
+    best_total, best_joins = -1.0, {}
+    used: set[int] = set()
+    chosen: dict[int, int] = {}
+    steps = 0
+
+    def search(i: int, total: float) -> None:
+        nonlocal best_total, best_joins, steps
+        steps += 1
+        if total + bound[i] <= best_total or steps > SEARCH_BUDGET:
+            return
+        if i == len(ends):
+            best_total, best_joins = total, dict(chosen)
+            return
+        e = ends[i]
+        for h, w in group[e]:
+            if h not in used:
+                used.add(h)
+                chosen[e] = h
+                search(i + 1, total + w)
+                del chosen[e]
+                used.discard(h)
+        search(i + 1, total)
+
+    search(0, 0.0)
+    return max(best_total, 0.0), best_joins
+
+
+def _reorder(blocks: list[Line | ShortRun], joins: dict[int, int]) -> list[Line | ShortRun]:
+    """The blocks in reading order.  After an end joined to a later block, reading goes on
+    from that block through the text lines after it, up to the next block another end
+    claims or the next block that is not body text (a headline group or subhead, dateline,
+    byline, column …); then it resumes at the first block not yet read."""
+    if all(h == e + 1 for e, h in joins.items()):
+        return blocks
+    claimed = set(joins.values())
+    seen = [False] * len(blocks)
+    order: list[Line | ShortRun] = []
+    n = len(blocks)
+    for start in range(n):
+        i: int | None = start
+        moved = False  # reading has jumped to a later block
+        while i is not None and not seen[i]:
+            seen[i] = True
+            order.append(blocks[i])
+            if i in joins:
+                moved = moved or joins[i] != i + 1
+                i = joins[i]
+            elif i + 1 < n and i + 1 not in claimed and (not moved or _goes_on(blocks[i + 1])):
+                i = i + 1
+            else:
+                i = None
+    return order
+
+
+def _goes_on(block: Line | ShortRun) -> bool:
+    """Whether a block can go on the text before it, once reading has jumped: a text line
+    (not a short line: a subhead there cannot be told from the next story's headline)."""
+    return isinstance(block, Line) and block.role is LineRole.TEXT

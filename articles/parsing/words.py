@@ -13,11 +13,12 @@ from importlib.util import find_spec
 from pathlib import Path
 
 MAX_WORD = 4
+SINGLE_WORD = 5000  # a character this common as a word of its own can end a clause (新, 该, 加)
 
 
 @lru_cache(maxsize=1)
 def word_list() -> dict[str, int]:
-    """Words of two to four characters in jieba's dictionary with their counts (loaded once)."""
+    """Words of one to four characters in jieba's dictionary with their counts (loaded once)."""
     spec = find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - env issue
         return {}
@@ -28,9 +29,13 @@ def word_list() -> dict[str, int]:
     words: dict[str, int] = {}
     for line in data.splitlines():
         parts = line.split(" ", 2)
-        if 2 <= len(parts[0]) <= MAX_WORD:
+        if len(parts[0]) <= MAX_WORD:
             words[parts[0]] = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+    _loaded.update(words)
     return words
+
+
+_loaded: dict[str, int] = {}  # the word list once read (``word_list``), for the hot paths
 
 
 def word_freq(word: str) -> int:
@@ -131,3 +136,42 @@ def break_score(end: str, start: str) -> float:
     if crossing_word(end, start):
         return 2.0
     return 0.5 * tail_is_word(end) + 0.5 * head_is_word(start)
+
+
+def end_side(text: str) -> tuple[str, bool]:
+    """What the end of ``text`` brings to a break: its last CJK characters (at most three)
+    and whether it ends with a whole word (of two or more characters, or a common one-character
+    word)."""
+    m = _TAIL_RE.search(text.rstrip()[-MAX_WORD:])
+    if not m:
+        return "", False
+    tail4 = m.group()
+    words = word_list()
+    word_end = any(tail4[i:] in words for i in range(len(tail4) - 1))
+    return tail4[1 - MAX_WORD :], word_end or words.get(tail4[-1], 0) >= SINGLE_WORD
+
+
+def start_side(text: str) -> tuple[str, bool]:
+    """What the start of ``text`` brings to a break: its first CJK characters (at most three)
+    and whether it starts with a whole word."""
+    m = _HEAD_RE.match(text.lstrip()[: MAX_WORD - 1])
+    if not m:
+        return "", False
+    head = m.group()
+    words = word_list()
+    return head, len(head) >= 2 and (head[:2] in words or head in words)
+
+
+def crossing(tail: str, head: str) -> int:
+    """How common the commonest word formed across a break between a ``tail`` and a
+    ``head`` (``end_side``, ``start_side``) is in the word list: 0 when no word crosses."""
+    if not tail or not head:
+        return 0
+    words = _loaded or word_list()
+    joined = tail + head
+    best = 0
+    for i, j in _SPANS[len(tail), len(head)]:
+        n = words.get(joined[i:j], 0)
+        if n > best:
+            best = n
+    return best

@@ -1,0 +1,54 @@
+"""What a piece of text shows about the sentence it belongs to (used by several stages).
+
+``looks_unfinished``: a short line that is a body line the OCR cut, not a headline;
+``starts_mid_sentence``: a paragraph whose sentence began elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import is_cjk, key
+from .words import head_is_word, tail_is_word
+
+SUBHEAD_MAX = 30  # a subhead is at most this long
+# characters that leave a clause hanging: a line ending with one is cut mid-sentence
+DANGLING = frozenset("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
+
+SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
+
+
+def looks_unfinished(text: str, k: str | None = None) -> bool:
+    """A short line that reads like a cut body line rather than a headline (``k``: its
+    matching form when already known)."""
+    if k is None:
+        k = key(text)
+    if not k or k.endswith("——"):
+        return False
+    if k[-1] in DANGLING:
+        return True
+    if not is_cjk(k[-1]):
+        return False
+    if len(k) >= 2 and k[-2].isdigit():
+        return False
+    if SPACED_PARTS.search(text):  # parts set apart by spaces: a headline
+        return False
+    has_comma = "," in k or "，" in k or "、" in k
+    return (has_comma or len(k) > SUBHEAD_MAX) and len(k) > 12 and not tail_is_word(k)
+
+
+# characters that never open a sentence unless they begin a word (的确, 了解, 着手 do)
+_NO_OPENING = frozenset("的了着们吗呢么吧啊")
+# enumeration marks that may open a paragraph before 、 (一、 1、 (一)、)
+_ENUM = re.compile(r"^[(（]?[一二三四五六七八九十百零〇\d]+[)）]?$")
+_FIRST_CLAUSE = re.compile(r"^([^，,、；;：:。！？!?…“”\"]{1,4})[；;]")
+
+
+def starts_mid_sentence(text: str) -> bool:
+    """A paragraph that opens inside a sentence whose beginning is not on the page: a
+    short clause cut off by a semicolon (``革新;智创未来…``) or a particle that cannot open
+    a sentence (``的工作…``).  Lower punctuation is checked apart (``text.starts_lower``)."""
+    m = _FIRST_CLAUSE.match(text)
+    if m and not _ENUM.match(m.group(1)):
+        return True
+    return text[:1] in _NO_OPENING and not head_is_word(text)
