@@ -418,6 +418,57 @@ def test_several_names_in_one_credit():
     assert people(p.credits) == [("通讯员", "张锋"), ("通讯员", "孟宪勋")]
 
 
+@pytest.mark.parametrize(
+    ("credit", "people", "agency"),
+    [
+        ("新华社记者 肖艺九 摄", [("记者", "肖艺九")], "新华社"),
+        ("本报特约记者 赵一 摄", [("特约记者", "赵一")], ""),
+        ("本报记者 张三 本报通讯员 李四 摄", [("记者", "张三"), ("通讯员", "李四")], ""),
+        ("张远 摄/中新社", [("", "张远")], "中新社"),
+        ("龙巍 摄/视觉中国", [("", "龙巍")], "视觉中国"),
+        ("视觉中国供图", [], "视觉中国"),
+        ("刘海燕/供图", [("", "刘海燕")], ""),
+    ],
+)
+def test_photo_credit_forms(credit, people, agency):
+    parsed = photos_of("某市召开大会\n\n" + BODY, f"技能比武展风采\n\n9月16日，选手同台比拼。\n\n{credit}")
+    assert [a.title for a in parsed.articles] == ["某市召开大会"]
+    (p,) = parsed.photos
+    assert (p.title, p.caption) == ("技能比武展风采", "9月16日，选手同台比拼。")
+    assert people_of(p.credits) == people and p.agency == agency
+
+
+def people_of(credits) -> list[tuple[str, str]]:
+    return [(c.role, c.name) for c in credits]
+
+
+@pytest.mark.parametrize(
+    ("signature", "people"),
+    [
+        ("（梁伟强）", [("", "梁伟强")]),
+        ("（刘丽萍 顾威）", [("", "刘丽萍"), ("", "顾威")]),
+        ("（记者张三 通讯员李四）", [("记者", "张三"), ("通讯员", "李四")]),
+    ],
+)
+def test_names_in_brackets_closing_a_piece_are_its_bylines(signature, people):
+    a = only(page("某市召开大会", "本报讯 近日，某市召开大会。", f"会议部署了全年工作。{signature}"))
+    assert people_of(a.bylines) == people
+    assert paras(a)[-1] == "会议部署了全年工作。"
+
+
+def test_bracketed_words_closing_a_sentence_are_no_byline():
+    a = only(page("某市召开大会", "本报讯 近日，某市召开大会。", "会议部署了全年工作。（完）"))
+    assert a.bylines == [] and paras(a)[-1] == "会议部署了全年工作。（完）"
+
+
+@pytest.mark.parametrize("mark", ["□刘冰", "■ 刘冰", "文/刘冰"])
+def test_author_marks_are_bylines(mark):
+    a = only(page("让劳动者休息权落到实处", mark, "近来，一些地方出现了“隐形加班”现象。"))
+    assert a.title == "让劳动者休息权落到实处"
+    assert [c.name for c in a.bylines] == ["刘冰"]
+    assert paras(a) == ["近来，一些地方出现了“隐形加班”现象。"]
+
+
 # -- nothing else becomes an article; warnings ------------------------------------------------
 
 

@@ -59,6 +59,19 @@ class Draft:
         return None
 
 
+_CLOSING_BRACKETS = re.compile(r"[(（][^()（）]{2,40}[)）]\s*$")
+
+
+def _close_spaces(text: str) -> str:
+    """``close_cjk_spaces`` except inside brackets closing the text: the spaces between the
+    names of an end-of-piece byline (``（刘丽萍 顾威）``) are real."""
+    if text[-1:] in "）)":
+        m = _CLOSING_BRACKETS.search(text)
+        if m:
+            return close_cjk_spaces(text[: m.start()]) + text[m.start() :]
+    return close_cjk_spaces(text)
+
+
 def headline_parts(
     texts: list[str], headings: list[int], keys: list[str] | None = None
 ) -> tuple[str, str, str, list[str]]:
@@ -137,7 +150,7 @@ class ArticleBuilder:
     def place_text(self, text: str, continues: bool = False) -> None:
         """Place a line of body text (already stripped); ``continues``: it goes on the open
         paragraph of the story being read, if there is one."""
-        text = close_cjk_spaces(text)
+        text = _close_spaces(text)
         if "版" in text:
             text = self.take_jump_marks(text)
         if not text:

@@ -15,9 +15,10 @@ from collections import Counter
 from itertools import accumulate
 from operator import add
 
+from . import credits as grammar
 from .articles import Draft
-from .lines import TAIL_BYLINE_RE, parse_names
-from .model import Block, BlockType, ParsedArticle
+from .lines import as_credits
+from .model import Block, BlockType, Credit, ParsedArticle
 from .sentences import starts_mid_sentence
 from .text import ends_sentence
 
@@ -62,8 +63,7 @@ def reclaim_leads(drafts: list[Draft]) -> None:
         blocks, own = story.blocks, piece.blocks
         if len(blocks) <= MIN_KEPT or not own or own[-1].type is not PARAGRAPH:
             continue
-        last = own[-1].text
-        if last.rstrip()[-1:] not in ("）", ")") or not TAIL_BYLINE_RE.search(last):
+        if end_byline(own[-1].text) is None:
             continue  # only a signed piece: it ends with its author in brackets
         if any(b.type is not PARAGRAPH for b in blocks):
             continue
@@ -147,10 +147,10 @@ def finish(article: ParsedArticle) -> None:
     paragraphs = article.paragraphs
     if paragraphs:
         last = paragraphs[-1]
-        m = TAIL_BYLINE_RE.search(last.text) if last.text.rstrip()[-1:] in ("）", ")") else None
-        if m:
-            article.bylines.extend(parse_names(m.group("names"), ""))
-            last.text = last.text[: m.start()].rstrip()
+        signed = end_byline(last.text)
+        if signed is not None:
+            last.text, people = signed
+            article.bylines.extend(people)
     article.blocks = [b for b in article.blocks if b.text.strip()]
     paragraphs = article.paragraphs
     if not article.title:
@@ -159,6 +159,20 @@ def finish(article: ParsedArticle) -> None:
         article.warnings.append(f"结尾不完整：…{paragraphs[-1].text[-8:]}")
     if not paragraphs:
         article.warnings.append("正文为空")
+
+
+_BEFORE_END_BYLINE = frozenset("。！？!?…”")
+
+
+def end_byline(text: str) -> tuple[str, list[Credit]] | None:
+    """Names in brackets closing a piece after its last sentence (``…再立新功。（梁伟强）``,
+    ``（刘丽萍 顾威）``, ``（记者张三 通讯员李四）``): the text before them and the people."""
+    if text.rstrip()[-1:] not in ("）", ")"):
+        return None
+    split = grammar.split_end_byline(text)
+    if split is None or not split[0] or split[0][-1] not in _BEFORE_END_BYLINE:
+        return None
+    return split[0], as_credits(split[1].people)
 
 
 def has_text(article: ParsedArticle) -> bool:

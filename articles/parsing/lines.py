@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from . import credits as grammar
 from .model import Credit
 from .text import OPEN_END, ends_sentence, key, strip_markdown
 
@@ -44,50 +45,11 @@ COLUMN_RE = re.compile(r"^【([^【】]{1,20})】$")
 NOTE_RE = re.compile(r"^【?编者按】?\s*[:：]?\s*")
 SOURCE_RE = re.compile(r"^(?:来源|稿件来源|转自)\s*[:：]")
 REGION_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
-BYLINE_LINE_RE = re.compile(rf"^(?:(?:本报)?(?:{_ROLE_WORDS})[ \u3000]*{NAMES}[ \u3000]*)+$")
-CREDIT_RE = re.compile(
-    r"^(?P<caption>.*?[。！？!?…”）)])?\s*"
-    rf"(?P<credit>(?:本报)?(?:特约)?(?:(?:记者|通讯员|实习生)[ \u3000]*)?"
-    rf"(?P<names>{NAMES})[ \u3000]*[/／]?摄)$"
-)
-AGENCY_CREDIT_RE = re.compile(
-    rf"^(?P<caption>.*?[。！？!?…”])?\s*(?P<agency>[\u4e00-\u9fff]{{2,6}}?)发\s*[(（]\s*"
-    rf"(?:(?:记者|通讯员)[ \u3000]*)?(?P<names>{NAMES})[ \u3000]*摄\s*[)）]$"
-)
-AGENCY_RE = re.compile(
-    r"^(?:视觉中国|新华社|中新社|人民图片|东方IC|图虫创意|IC\s*photo"
-    r"|[\u4e00-\u9fff]{2,6}(?:供图|图片社|通讯社))$"
-)
 DATELINE_RE = re.compile(
     r"^(?P<dateline>(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)"
     r"|本报讯|新华社讯|本报(?=\s*[(（]))"
     r"\s*(?:[(（](?P<bracket>[^()（）]{0,60})[)）])?\s*"
 )
-POSITIONS = (
-    "主席",
-    "副主席",
-    "书记",
-    "副书记",
-    "主任",
-    "副主任",
-    "部长",
-    "局长",
-    "会长",
-    "院长",
-    "校长",
-    "经理",
-    "总经理",
-    "董事长",
-    "理事长",
-    "秘书长",
-    "教授",
-    "研究员",
-    "委员",
-    "代表",
-    "组长",
-)
-AUTHOR_RE = re.compile(rf"^(?P<affil>.{{4,40}}?(?:{'|'.join(POSITIONS)}))[ \u3000]+(?P<name>{NAME})$")
-TAIL_BYLINE_RE = re.compile(rf"(?<=[。！？!?…”])\s*[(（](?P<names>{NAMES})[)）]\s*$")
 TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
 PLAIN_COLUMNS = {
     "新闻特写",
@@ -186,7 +148,7 @@ def _visible_length(t: str) -> int:
 def _plainly_text(clean: str) -> bool:
     """The cheap test for the commonest line, plain body text (what ``classify`` would say)."""
     c0 = clean[0]
-    if c0 in _NOT_PLAIN_FIRST or c0 >= "\uf900" or "摄" in clean[-4:]:
+    if c0 in _NOT_PLAIN_FIRST or c0 >= "\uf900" or "摄" in clean[-12:] or "供图" in clean[-12:]:
         return False
     return (
         ("。" in clean and " " not in clean and "\u3000" not in clean)
@@ -252,7 +214,7 @@ def _classify_long(line: Line, t: str) -> None:
         if head.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(head):
             line.role = LineRole.SOURCE
             return
-    if "摄" in t[-4:] and _photo_credit(line, t, ""):
+    if _photo_credit(line, t, ""):
         return
     if c0 in "本新中" and _dateline(line, t):
         return
@@ -288,40 +250,52 @@ def _marker(line: Line, t: str, k: str) -> bool:
     return True
 
 
+def as_credits(people: tuple[grammar.Person, ...]) -> list[Credit]:
+    """The parser's records of the people a byline or credit names (``credits`` grammar)."""
+    return [Credit(name=p.name, role=str(p.role), affiliation=p.affiliation) for p in people]
+
+
+_CREDIT_HINTS = ("摄", "供图", "资料")  # a photo credit holds one of these near its end
+_BYLINE_MARKS = frozenset("□■◇◆○●文")
+
+
 def _photo_credit(line: Line, t: str, k: str) -> bool:
-    """Photo credits (``本报通讯员 杨长武 摄``, ``新华社发（胡馨学 摄）``) and agency lines."""
-    if "摄" in t[-4:]:
-        for regex in (AGENCY_CREDIT_RE, CREDIT_RE):
-            m = regex.match(t)
-            if m:
-                line.role = LineRole.CREDIT
-                caption = m.group("caption") or ""
-                line.caption = caption.strip()
-                line.agency = m.groupdict().get("agency") or ""
-                prefix = m.group(0)[len(caption) :]
-                role = "通讯员" if "通讯员" in prefix else "记者" if "记者" in prefix else ""
-                line.credits = parse_names(m.group("names"), role)
-                return True
-    if len(k) <= 12 and AGENCY_RE.match(k):
+    """A photo credit, alone (``本报通讯员 杨长武 摄``, ``X 摄/中新社``, ``视觉中国供图``) or
+    closing its caption (``…载歌载舞。 朱华南 摄``), or an agency line (``视觉中国``)."""
+    tail = t[-12:]
+    if any(hint in tail for hint in _CREDIT_HINTS):
+        credit = grammar.parse_photo_credit(t) if len(t) <= 40 else None
+        caption = ""
+        if credit is None:
+            split = grammar.split_caption_credit(t)
+            if split is not None:
+                caption, credit = split
+        if credit is not None:
+            line.role = LineRole.CREDIT
+            line.caption = caption.strip()
+            line.agency = credit.agency
+            line.credits = as_credits(credit.people)
+            return True
+    if len(k) <= 12 and grammar.parse_agency_line(t):
         line.role = LineRole.AGENCY
         return True
     return False
 
 
 def _person(line: Line, t: str) -> bool:
-    """A byline line (``本报记者 钱培坚``) or a signed column's author with position."""
+    """A byline on a line of its own (``本报记者 钱培坚``, ``□刘冰``, ``文/X 图/Y``) or a signed
+    column's author after the affiliation."""
     if len(t) > LONG:
         return False
-    if _ANY_ROLE.search(t) and BYLINE_LINE_RE.match(t):
-        line.role = LineRole.BYLINE
-        line.credits = parse_names(t)
-        return True
-    m = AUTHOR_RE.match(t) if (" " in t or "\u3000" in t) else None
-    if m and not ends_sentence(t):
-        line.role = LineRole.AUTHOR
-        line.credits = [Credit(name=m.group("name"), role="作者", affiliation=m.group("affil").strip())]
-        return True
-    return False
+    if not (_ANY_ROLE.search(t) or t[0] in _BYLINE_MARKS or " " in t or "\u3000" in t):
+        return False
+    byline = grammar.parse_byline_line(t)
+    if byline is None:
+        return False
+    affiliated = byline.form is grammar.BylineForm.AFFILIATION
+    line.role = LineRole.AUTHOR if affiliated else LineRole.BYLINE
+    line.credits = as_credits(byline.people)
+    return True
 
 
 def _dateline(line: Line, t: str) -> bool:
@@ -334,6 +308,7 @@ def _dateline(line: Line, t: str) -> bool:
     line.role = LineRole.DATELINE
     line.dateline = m.group("dateline")
     bracket = m.group("bracket") or ""
-    line.credits = parse_names(bracket) if bracket else []
+    people = grammar.parse_people(bracket) if bracket else None
+    line.credits = as_credits(people) if people else parse_names(bracket) if bracket else []
     line.body = t[m.end() :]
     return True
