@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install lint format bench db clean
+.PHONY: run serve test install lint format bench db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## Set up, import the seed pages (published) and serve the site on http://$(HOST):$(PORT)/
+## Development: set up, import the seed pages (published), serve http://$(HOST):$(PORT)/ (debug on)
+run: export DJANGO_DEBUG = 1
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -29,6 +30,11 @@ run: install
 	@echo "  API:    http://$(HOST):$(PORT)/api/v1/   (docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+## Production: migrate, collect static files, serve with gunicorn workers (debug off; README)
+WORKERS ?= 2
+serve: install
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) VENV=$(VENV) bin/serve
 
 ## Set up and run the whole test suite (SQLite unless DATABASE_URL is set)
 test: install
@@ -44,4 +50,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media var

@@ -88,6 +88,7 @@ POINTS_TO = {
 }
 #: fields whose change on an existing row reaches every article under it -> ChangeSet attribute
 FANS_OUT = {
+    Article: (("page_id", "column_id", "status", "published_at"), "republished"),
     Issue: (("date",), "redated_issues"),
     Page: (("issue_id", "number"), "moved_pages"),
     Person: (("name", "affiliation"), "renamed_people"),
@@ -114,6 +115,9 @@ class ChangeSet:
     renamed_people: set[int] = field(default_factory=set)
     redated_issues: set[int] = field(default_factory=set)
     moved_pages: set[int] = field(default_factory=set)
+    #: articles created, deleted, published, unpublished, rescheduled or moved (page, column):
+    #: the lists of dates, pages and columns readers see may change
+    republished: set[int] = field(default_factory=set)
     models: set[type] = field(default_factory=set)
 
     def __bool__(self) -> bool:
@@ -130,6 +134,8 @@ class ChangeSet:
                 value = values.get(attname) if values else None
                 if value is not None:
                     getattr(self, kind).add(value)
+        if model is Article and pk is not None and not (before and after):
+            self.republished.add(pk)  # created or deleted
         fans = FANS_OUT.get(model)
         if fans and pk is not None and before and after:
             names, kind = fans

@@ -109,3 +109,103 @@ def refresh_thumbnail(photo) -> None:
     photo.image.open("rb")
     data = thumbnail_bytes(photo.image)
     photo.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(data), save=False)
+
+
+# ---------------------------------------------------------------- renditions for readers
+#
+# Readers never get the original upload: django-imagekit makes resized, recompressed
+# renditions (RENDITION_WIDTHS, JPEG and WebP) when a photo's image is saved, and makes a
+# missing one the first time a page needs it; each is kept under a content-hashed name in
+# photos/renditions/<photo id>/ (served by articles.media, which checks visibility).
+
+RENDITION_WIDTHS = (480, 960, 1600)
+RENDITION_FORMATS = {"jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+                     "webp": ("WEBP", {"quality": 80, "method": 4})}  # fmt: skip
+
+
+def rendition_processors(width: int, fmt: str) -> list:
+    from pilkit.processors import MakeOpaque, ResizeToFit, Transpose
+
+    steps = [Transpose(), ResizeToFit(width=width, upscale=False)]
+    return [*steps, MakeOpaque()] if fmt == "JPEG" else steps
+
+
+def rendition_name(generator) -> str:
+    """``photos/renditions/<photo id>/<stem>-<width>-<hash>.<ext>`` (the id lets
+    articles.media check the photo's visibility; the hash changes with the image)."""
+    photo = generator.source.instance
+    stem = PurePath(generator.source.name).stem[:40] or "photo"
+    width = next(p.width for p in generator.processors if hasattr(p, "width"))
+    ext = "webp" if generator.format == "WEBP" else "jpg"
+    return f"photos/renditions/{photo.pk}/{stem}-{width}-{generator.get_hash()[:12]}.{ext}"
+
+
+class GenerateOnSaveAndWhenMissing:
+    """imagekit strategy: make renditions when the image is saved, and any missing one
+    (a photo from before renditions, a deleted file) the first time it is needed."""
+
+    def on_source_saved(self, file):
+        file.generate()
+
+    def on_existence_required(self, file):
+        file.generate()
+
+    def on_content_required(self, file):
+        file.generate()
+
+
+def rendition_field(width: int, kind: str):
+    from imagekit.models import ImageSpecField
+
+    fmt, options = RENDITION_FORMATS[kind]
+    return ImageSpecField(
+        source="image",
+        processors=rendition_processors(width, fmt),
+        format=fmt,
+        options=options,
+        cachefile_strategy="articles.images.GenerateOnSaveAndWhenMissing",
+    )
+
+
+def refresh_dimensions(photo) -> None:
+    """Store the image's width and height (after EXIF rotation) on ``photo``."""
+    photo.width = photo.height = None
+    if not photo.image:
+        return
+    photo.image.open("rb")
+    try:
+        with Image.open(photo.image) as img:
+            width, height = img.size
+            if (img.getexif() or {}).get(0x0112) in (5, 6, 7, 8):  # rotated a quarter turn
+                width, height = height, width
+    finally:
+        photo.image.seek(0)
+    photo.width, photo.height = width, height
+
+
+def renditions(photo) -> dict | None:
+    """What a page needs to show ``photo``: ``src``, ``width``, ``height`` (of the default
+    rendition) and ``srcset`` / ``webp_srcset`` strings; None without an image.
+
+    Only widths below the original's are offered, plus one at the original's width (a
+    rendition is never enlarged).
+    """
+    if not photo.image or not photo.width or not photo.height:
+        return None
+    original = photo.width
+    widths = [w for w in RENDITION_WIDTHS if w < original]
+    if len(widths) < len(RENDITION_WIDTHS):
+        widths.append(next(w for w in RENDITION_WIDTHS if w >= original))
+    shown = {w: min(w, original) for w in widths}
+    jpeg = [(getattr(photo, f"rendition_{w}").url, shown[w]) for w in widths]
+    webp = [(getattr(photo, f"rendition_{w}_webp").url, shown[w]) for w in widths]
+    default = min(len(widths) - 1, 1)  # 960 wide where there is one
+    width = shown[widths[default]]
+    return {
+        "src": jpeg[default][0],
+        "width": width,
+        "height": max(1, round(photo.height * width / original)),
+        "srcset": ", ".join(f"{url} {w}w" for url, w in jpeg),
+        "webp_srcset": ", ".join(f"{url} {w}w" for url, w in webp),
+        "largest": jpeg[-1][0],
+    }

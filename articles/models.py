@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .images import rendition_field
+
 
 class Role(models.TextChoices):
     """The role a person plays on an article or photo, as printed in the paper."""
@@ -419,7 +421,7 @@ class ArticleQuerySet(VisibleQuerySet):
 class Article(TimeStampedModel):
     """A story (稿件) on a page."""
 
-    CHANGE_FIELDS = ("page_id", "column_id")
+    CHANGE_FIELDS = ("page_id", "column_id", "status", "published_at")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -656,8 +658,18 @@ class Photo(TimeStampedModel):
     caption = models.TextField("图片说明", blank=True)
     agency = models.CharField("图片来源机构", max_length=50, blank=True, help_text="如：新华社、视觉中国。")
     image = models.ImageField("图片文件", upload_to=photo_upload_to, blank=True)
+    width = models.PositiveIntegerField("宽度（像素）", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("高度（像素）", null=True, blank=True, editable=False)
     thumbnail = models.ImageField("缩略图", upload_to="photos/thumbs/", blank=True, editable=False)
     warnings = models.JSONField("导入提示", default=list, blank=True)
+
+    # Renditions for readers (articles.images): made when the image is saved, kept.
+    rendition_480 = rendition_field(480, "jpeg")
+    rendition_960 = rendition_field(960, "jpeg")
+    rendition_1600 = rendition_field(1600, "jpeg")
+    rendition_480_webp = rendition_field(480, "webp")
+    rendition_960_webp = rendition_field(960, "webp")
+    rendition_1600_webp = rendition_field(1600, "webp")
 
     objects = PhotoQuerySet.as_manager()
 
@@ -799,3 +811,42 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class Freshness(models.Model):
+    """How fresh one part of the reader site is: a counter that every change to it bumps.
+
+    Keys name what a cached page shows (``site``, ``home``, ``issue:2020-10-23``,
+    ``page:2020-10-23/3``, ``column:<slug>``, ``person:<id>``, ``feeds`` …; see
+    :mod:`articles.cache`). Bumped inside the writing transaction, so every server
+    process, and every command-line import, agrees on what is stale once it commits.
+    """
+
+    key = models.CharField("键", max_length=120, primary_key=True)
+    version = models.PositiveBigIntegerField("版本", default=0)
+    changed_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "页面缓存版本"
+        verbose_name_plural = "页面缓存版本"
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class ScheduledChange(models.Model):
+    """A moment at which a part of the reader site changes with no write: an article
+    scheduled for publication appears then. Counted with :class:`Freshness` once due."""
+
+    key = models.CharField("键", max_length=120)
+    due_at = models.DateTimeField("生效时间")
+
+    class Meta:
+        verbose_name = "定时变化"
+        verbose_name_plural = "定时变化"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "due_at"], name="scheduledchange_unique_key_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.due_at:%Y-%m-%d %H:%M}"

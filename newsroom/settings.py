@@ -1,15 +1,19 @@
 """Settings for newsroom, driven by the environment.
 
-Every setting has a safe development default, so ``make run`` works with no
-configuration at all (SQLite file, debug on, localhost only). Production sets:
+Debug is off unless ``DJANGO_DEBUG=1`` (``make run`` and the test suite opt in), so a
+server started without configuration is a production server. README.md's settings table
+lists every variable; the main ones:
 
-- ``DJANGO_SECRET_KEY``      a long random secret (required when debug is off)
-- ``DJANGO_DEBUG=0``         turn debug off
+- ``DJANGO_SECRET_KEY``      a long random secret (required when debug is off; ``make serve``
+                             keeps a generated one in ``var/secret_key``)
+- ``DJANGO_DEBUG=1``         development mode
 - ``DJANGO_ALLOWED_HOSTS``   comma-separated host names
+- ``DJANGO_HTTPS=0``         production without a TLS proxy in front (no HTTPS redirect,
+                             no secure-only cookies)
 - ``DATABASE_URL``           ``postgres://user:pass@host:5432/name``; unset = SQLite
+- ``DJANGO_CACHE_URL``       ``redis://127.0.0.1:6379/0``: one cache shared by every process
+                             and machine; unset = a folder shared by this machine's processes
 - ``NEWSROOM_PAPER_NAME``    the paper's name as printed on article pages
-- ``DJANGO_CACHE_URL``       ``redis://127.0.0.1:6379/0`` (or ``file:///path``) when several
-                             server processes must share the page cache
 """
 
 import os
@@ -32,12 +36,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 _DEV_SECRET = "django-insecure-newsroom-development-key-do-not-use-in-production"
+# Without a key in production, commands that need none (migrate, makemigrations) still run;
+# serving refuses to start (newsroom/wsgi.py) and `check --deploy` fails, saying why.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+SECRET_KEY_MISSING_MESSAGE = "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -55,11 +60,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "imagekit",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML and JSON compressed when the client accepts it (never a page with a CSRF token).
+    "newsroom.middleware.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,7 +141,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -145,8 +153,16 @@ STORAGES = {
         )
     },
 }
+# Production: compressed files with hashed names, served by WhiteNoise with far-future
+# caching. A template naming a file the manifest lacks still renders (unhashed URL).
+WHITENOISE_MANIFEST_STRICT = False
+# Uploaded files go through articles.media.serve (a photo readers may not see is a 404).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Photo renditions for readers (django-imagekit; articles.images): named by photo, kept.
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "articles.images.rendition_name"
+IMAGEKIT_CACHE_BACKEND = "pages"
 
 # Photo uploads: only real JPEG/PNG/WebP images, at most this many bytes.
 NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
@@ -162,32 +178,60 @@ NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_PH
 NEWSROOM_PAPER_NAME = os.environ.get("NEWSROOM_PAPER_NAME", "工人日报")
 
 
-def cache_from_url(url: str) -> dict:
-    """The page cache: one per process by default; shared across workers with a URL.
+VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "") or f"file://{VAR_DIR / 'cache'}"
 
-    ``redis://host:6379/0`` uses Redis, ``file:///var/tmp/newsroom-cache`` a folder.
-    Several server processes need a shared cache, so an edit clears every worker's pages.
+
+def cache_from_url(url: str, *, prefix: str = "newsroom") -> dict:
+    """A cache from a URL: ``redis://host:6379/0``, ``file:///path`` or ``locmem://``.
+
+    Redis goes through django-redis with errors ignored (and logged to ``newsroom.cache``):
+    a Redis outage makes pages slower, never a 500. Short socket timeouts keep a hung
+    Redis from holding requests.
     """
-    common = {"TIMEOUT": 600, "KEY_PREFIX": "newsroom"}
+    common = {"TIMEOUT": 600, "KEY_PREFIX": prefix}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, **common}
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+            **common,
+        }
     if url.startswith("file://"):
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": url[7:],
+            "OPTIONS": {"MAX_ENTRIES": 2000},
             **common,
         }
-    if url:
-        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: expected redis://… or file:///…")
-    return {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "newsroom",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-        **common,
-    }
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": prefix,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+            **common,
+        }
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: expected redis://…, file:///… or locmem://")
 
 
-CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
+# "default": shared by every server process (API throttles, login throttling, image state):
+# Redis when configured, else a folder on this machine. "pages": the readers' page cache:
+# Redis when configured, else each process's memory. Whether a cached page is still fresh
+# is decided by rows in the database (articles.cache), so either is right with any number
+# of processes, and a cache outage only makes pages slower.
+CACHES = {
+    "default": cache_from_url(CACHE_URL),
+    "pages": cache_from_url(
+        CACHE_URL if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else "locmem://",
+        prefix="newsroom-pages",
+    ),
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "newsroom.cache"
 
 LOGIN_URL = "admin:login"
 
@@ -229,10 +273,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A cache outage is logged (with its cause) at most once a minute per process.
+    "filters": {"once_a_minute": {"()": "newsroom.logging.OncePerInterval", "seconds": 60}},
+    "loggers": {"newsroom.cache": {"filters": ["once_a_minute"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
+# HTTP caching of reader pages and API GETs for proxies and CDNs (articles.cache).
+NEWSROOM_HTTP_MAX_AGE = int(os.environ.get("NEWSROOM_HTTP_MAX_AGE", "30"))
+NEWSROOM_HTTP_STALE = int(os.environ.get("NEWSROOM_HTTP_STALE", "30"))
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG and env_bool("DJANGO_HTTPS", True):
+    # Behind a TLS proxy that sets X-Forwarded-Proto (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -240,4 +293,3 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True

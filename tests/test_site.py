@@ -238,20 +238,21 @@ def test_every_page_has_search_box_and_canonical_url(client, small_archive):
         assert '<link rel="canonical" href="http://testserver/' in body, name
 
 
+# Each count includes the page cache's one read of the page's freshness (articles.cache).
 QUERIES = {
-    "home": 7,
-    "issue": 8,
-    "page": 6,
-    "article": 6,
-    "columns": 1,
-    "column": 4,
-    "person": 5,
-    "photographer": 4,
-    "archive": 1,
-    "archive-year": 1,
-    "archive-month": 3,
-    "search": 5,
-    "search-error": 1,
+    "home": 8,
+    "issue": 9,
+    "page": 7,
+    "article": 7,
+    "columns": 2,
+    "column": 5,
+    "person": 6,
+    "photographer": 5,
+    "archive": 2,
+    "archive-year": 2,
+    "archive-month": 4,
+    "search": 6,
+    "search-error": 2,
 }
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 
 from ..editing import body_to_text, text_to_body
-from ..images import ALLOWED_FORMATS, refresh_thumbnail, validate_photo_upload
+from ..images import ALLOWED_FORMATS, refresh_dimensions, refresh_thumbnail, validate_photo_upload
 from ..models import Article, Column, Photo
 
 BODY_HELP = (
@@ -123,9 +123,11 @@ class PhotoForm(forms.ModelForm):
         photo = super().save(commit=False)
         if "image" in self.changed_data:
             if photo.image and isinstance(getattr(photo.image, "file", None), UploadedFile):
+                refresh_dimensions(photo)
                 refresh_thumbnail(photo)
             elif not photo.image:
                 photo.thumbnail = None
+                photo.width = photo.height = None
         if commit:
             photo.save()
             self._save_m2m()

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from ..cache import SITE, freshness, not_modified, private_headers, public_headers
 from ..models import Article, Column, Issue, Page, Person, Photo, sees_drafts
 from . import queries, serializers
 from .errors import ParameterError
@@ -31,13 +32,40 @@ EXPAND_PARAMETER = OpenApiParameter(
 
 
 class ApiViewSet:
-    """Common wiring: the filter backend that names bad parameters."""
+    """Common wiring: the filter backend that names bad parameters; HTTP caching of GETs.
+
+    An anonymous GET carries an ETag and Last-Modified made of the content's freshness
+    (read before the response is built), answers a matching conditional request with 304,
+    and a short public Cache-Control; staff responses are private and never stored.
+    """
 
     filter_backends = [FilterBackend]
 
     @property
     def user(self):
         return self.request.user if self.request is not None else None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._freshness = None
+        if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
+            self._freshness = freshness([SITE, "any"])
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        state = getattr(self, "_freshness", None)
+        if state is None:
+            private_headers(response)
+        elif response.status_code == 200:
+            return not_modified(request, state) or public_response(response, state)
+        return response
+
+
+def public_response(response, state):
+    public_headers(response, state)
+    return response
 
 
 @extend_schema_view(

@@ -87,3 +87,11 @@ def page_query(context, number) -> str:
     params = context["request"].GET.copy()
     params["p"] = number
     return "?" + params.urlencode()
+
+
+@register.filter
+def renditions(photo):
+    """The photo's reader renditions (articles.images.renditions), or None."""
+    from articles.images import renditions as photo_renditions
+
+    return photo_renditions(photo)

@@ -1,0 +1,29 @@
+"""System checks for a production start (``manage.py check --deploy``; ``make serve`` runs it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def secret_key_is_set(app_configs, **kwargs):
+    if settings._wrapped.SECRET_KEY:
+        return []
+    return [Error(settings.SECRET_KEY_MISSING_MESSAGE, id="newsroom.E001")]
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_are_collected(app_configs, **kwargs):
+    """With hashed static names, a page needs the manifest that collectstatic writes."""
+    if settings.DEBUG or "Manifest" not in settings.STORAGES["staticfiles"]["BACKEND"]:
+        return []
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        return []
+    return [
+        Warning(
+            f"{manifest} is missing: run `manage.py collectstatic` (make serve does).",
+            id="newsroom.W001",
+        )
+    ]
