@@ -52,6 +52,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("pages/<int:pk>/", views.page, name="page"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("<int:year>/<dd:month>/<dd:day>/", views.issue, name="issue"),
     # Addresses by date and position, as links used to be made: they redirect (301).
     path("<int:year>/<dd:month>/<dd:day>/<int:number>/", views.dated_page, name="dated-page"),

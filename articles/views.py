@@ -17,13 +17,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from . import search as search_engine
 from .cache import reader_cache
 from .filters import ArticleFilter
+from .images import renditions
 from .models import (
     Address,
     Article,
@@ -112,6 +115,50 @@ def cn_weekday(d: datetime.date) -> str:
     return "星期" + CN_WEEKDAYS[d.weekday()]
 
 
+def json_ld_text(data) -> str:
+    """schema.org data as JSON safe to place inside a <script> element (None and "" dropped)."""
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if v not in (None, "")}
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+def breadcrumbs(request, *trail: tuple[str, str]) -> dict:
+    """A schema.org BreadcrumbList from (name, path) pairs, home first."""
+    items = [(settings.NEWSROOM_PAPER_NAME, reverse("site:home")), *trail]
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": absolute(request, url)}
+            for i, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def item_list(request, articles) -> dict:
+    return {
+        "@type": "ItemList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": i,
+                "url": absolute(request, a.get_absolute_url()),
+                "name": a.title,
+            }
+            for i, a in enumerate(articles, start=1)
+        ],
+    }
+
+
+def photo_image_url(request, photos) -> str | None:
+    """The absolute URL of the largest rendition of the first photo that has one (og:image)."""
+    for p in photos:
+        r = renditions(p)
+        if r:
+            return absolute(request, r["largest"])
+    return None
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -148,6 +195,7 @@ def issue(request, year, month, day):
     if not pages:
         raise Http404("这一期没有已发布的稿件")
     visible = Article.objects.visible_to(request.user)
+    canonical = absolute(request, obj.get_absolute_url())
     return render(
         request,
         "site/issue.html",
@@ -157,7 +205,31 @@ def issue(request, year, month, day):
             "pages": pages,
             "previous_issue": issues_with(visible).filter(date__lt=date).order_by("-date").first(),
             "next_issue": issues_with(visible).filter(date__gt=date).order_by("date").first(),
-            "canonical_url": absolute(request, obj.get_absolute_url()),
+            "canonical_url": canonical,
+            "json_ld": json_ld_text(
+                {
+                    "@context": "https://schema.org",
+                    "@graph": [
+                        {
+                            "@type": "CollectionPage",
+                            "name": f"{settings.NEWSROOM_PAPER_NAME} {date.year}年{date.month}月{date.day}日",
+                            "url": canonical,
+                            "inLanguage": "zh-CN",
+                            "datePublished": date.isoformat(),
+                            "mainEntity": item_list(request, [a for p in pages for a in p.articles.all()]),
+                        },
+                        breadcrumbs(
+                            request,
+                            ("往期", reverse("site:archive")),
+                            (
+                                f"{date.year}年{date.month}月",
+                                reverse("site:archive-month", args=[date.year, date.month]),
+                            ),
+                            (f"{date.year}年{date.month}月{date.day}日", obj.get_absolute_url()),
+                        ),
+                    ],
+                }
+            ),
         },
     )
 
@@ -192,6 +264,7 @@ def page(request, pk):
             "previous_page": siblings[here - 1] if here > 0 else None,
             "next_page": siblings[here + 1] if here + 1 < len(siblings) else None,
             "canonical_url": absolute(request, obj.get_absolute_url()),
+            "og_image": photo_image_url(request, photos),
         },
     )
 
@@ -271,6 +344,7 @@ def article(request, pk):
             "continued_in": _part_link(request, continued_in),
             "is_preview": not obj.is_published,
             "canonical_url": canonical,
+            "og_image": photo_image_url(request, photos),
             "json_ld": news_article_json_ld(request, obj, bylines, photos, canonical),
         },
     )
@@ -312,13 +386,10 @@ def news_article_json_ld(request, obj: Article, bylines, photos, canonical: str)
             for b in bylines
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_PAPER_NAME},
-        "image": [absolute(request, p.image.url) for p in photos if p.image] or None,
+        "image": [absolute(request, r["largest"]) for r in map(renditions, photos) if r] or None,
         "articleBody": obj.body_text[:5000],
     }
-    text = json.dumps(
-        {k: v for k, v in data.items() if v not in (None, "")}, cls=DjangoJSONEncoder, ensure_ascii=False
-    )
-    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return json_ld_text(data)
 
 
 @require_safe
@@ -328,7 +399,7 @@ def columns(request):
         request,
         "site/columns.html",
         {
-            "columns": columns_with_counts(request.user),
+            "columns": list(columns_with_counts(request.user)),
             "canonical_url": absolute(request, reverse("site:columns")),
         },
     )
@@ -348,10 +419,25 @@ def column(request, slug):
     page_obj = paginate(request, articles)
     for a in page_obj:
         a.column = obj
+    canonical = absolute(request, obj.get_absolute_url())
+    json_ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "CollectionPage",
+                "name": obj.name,
+                "description": obj.description,
+                "url": canonical,
+                "inLanguage": "zh-CN",
+                "mainEntity": item_list(request, page_obj),
+            },
+            breadcrumbs(request, ("栏目", reverse("site:columns")), (obj.name, obj.get_absolute_url())),
+        ],
+    }
     return render(
         request,
         "site/column.html",
-        {"column": obj, "page_obj": page_obj, "canonical_url": absolute(request, obj.get_absolute_url())},
+        {"column": obj, "page_obj": page_obj, "canonical_url": canonical, "json_ld": json_ld_text(json_ld)},
     )
 
 
@@ -376,6 +462,25 @@ def person(request, pk):
     )
     if not page_obj.paginator.count and not photos:
         raise Http404("此人没有已发布的作品")
+    canonical = absolute(request, obj.get_absolute_url())
+    json_ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "ProfilePage",
+                "url": canonical,
+                "inLanguage": "zh-CN",
+                "mainEntity": {
+                    "@type": "Person",
+                    "name": obj.name,
+                    **({"description": obj.affiliation} if obj.affiliation else {}),
+                    "url": canonical,
+                },
+                "hasPart": item_list(request, page_obj),
+            },
+            breadcrumbs(request, (obj.name, obj.get_absolute_url())),
+        ],
+    }
     return render(
         request,
         "site/person.html",
@@ -383,7 +488,9 @@ def person(request, pk):
             "person": obj,
             "page_obj": page_obj,
             "photos": photos,
-            "canonical_url": absolute(request, obj.get_absolute_url()),
+            "canonical_url": canonical,
+            "og_image": photo_image_url(request, photos),
+            "json_ld": json_ld_text(json_ld),
         },
     )
 
@@ -538,3 +645,11 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page says."""
+    response = redirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime
 import gzip
 import logging
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -266,44 +263,6 @@ def test_pages_with_a_csrf_token_are_not_compressed(client, editor):
 
 
 # ---------------------------------------------------------------- Redis, and its outage
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of this test's own on a free port (stopped by the test or at the end)."""
-    import os
-
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is missing: .ci/run installs it with apt-get")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise
-            time.sleep(0.05)
-    proc.url = f"redis://127.0.0.1:{port}/0"
-    yield proc
-    proc.kill()
-    proc.wait()
 
 
 def use_redis(settings, url):

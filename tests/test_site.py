@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -678,3 +679,77 @@ def test_photos_of_a_page_with_nothing_published_stay_hidden_everywhere(client, 
     assert "尚未发布的图片新闻" not in html
     api = client.get("/api/v1/photos/").json()
     assert "尚未发布的图片新闻" not in json.dumps(api, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- description, Open Graph, JSON-LD, favicon
+
+
+def metas(body: str) -> dict[str, str]:
+    found = {}
+    for _attr, name, content in re.findall(r'<meta (name|property)="([^"]+)" content="([^"]*)">', body):
+        found[name] = unescape(content)
+    return found
+
+
+def json_ld(body: str) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_every_page_has_a_description_and_open_graph_tags(client, small_archive):
+    seen = set()
+    for name, url in reader_urls(small_archive).items():
+        body = client.get(url).content.decode()
+        m = metas(body)
+        title = unescape(re.search(r"<title>(.*?)</title>", body).group(1))
+        assert 10 <= len(m["description"]) <= 170, (name, m.get("description"))
+        assert m["og:title"] == title, name
+        assert m["og:description"] == m["description"], name
+        assert m["og:site_name"] == "工人日报" and m["og:locale"] == "zh_CN", name
+        if name != "404":
+            assert m["og:url"].startswith("http://testserver/"), name
+        seen.add(m["description"])
+    assert len(seen) >= 10  # pages say what they are, not one sentence everywhere
+
+
+def test_article_description_is_its_text_and_og_type_article(client, full_article):
+    body = client.get(full_article.get_absolute_url()).content.decode()
+    m = metas(body)
+    assert m["og:type"] == "article"
+    assert full_article.paragraphs[0]["text"][:20] in m["description"]
+
+
+def test_issue_column_and_person_pages_carry_json_ld_with_breadcrumbs(client, small_archive):
+    urls = reader_urls(small_archive)
+    expected = {"issue": "CollectionPage", "column": "CollectionPage", "person": "ProfilePage"}
+    for name, kind in expected.items():
+        data = json_ld(client.get(urls[name]).content.decode())
+        graph = {item["@type"]: item for item in data["@graph"]}
+        assert data["@context"] == "https://schema.org"
+        assert graph[kind]["url"] == f"http://testserver{urls[name]}", name
+        crumbs = graph["BreadcrumbList"]["itemListElement"]
+        assert crumbs[0]["name"] == "工人日报" and crumbs[-1]["item"] == f"http://testserver{urls[name]}"
+        assert [c["position"] for c in crumbs] == list(range(1, len(crumbs) + 1))
+        listed = graph[kind].get("mainEntity" if kind == "CollectionPage" else "hasPart")
+        assert listed["itemListElement"], name
+        assert all(i["url"].startswith("http://testserver/2020/") for i in listed["itemListElement"])
+    person = json_ld(client.get(urls["person"]).content.decode())["@graph"][0]["mainEntity"]
+    assert person["@type"] == "Person" and person["name"] == small_archive["people"][0].name
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, small_archive):
+    column = small_archive["columns"][0]
+    column.description = "</script><script>alert(1)</script>"
+    column.save()
+    body = client.get(column.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in body
+    assert json_ld(body)["@graph"][0]["description"] == column.description
+
+
+def test_favicon(client, db):
+    body = client.get("/").content.decode()
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg" type="image/svg\+xml">', body)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.ico"
+    assert "max-age=86400" in response["Cache-Control"]

@@ -12,11 +12,18 @@
       return 1;
     }
   }
+  function mark(scale) {
+    // "中" (default size) is a toggle: pressed while the text is at the default size.
+    var button = document.querySelector('[data-font-step="0"]');
+    if (button) { button.setAttribute("aria-pressed", String(scale === 1)); }
+  }
   function apply(scale) {
     root.style.setProperty("--font-scale", String(scale));
     try { window.localStorage.setItem(KEY, String(scale)); } catch (e) { /* private mode */ }
+    mark(scale);
   }
   root.style.setProperty("--font-scale", String(read()));
+  document.addEventListener("DOMContentLoaded", function () { mark(read()); });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-font-step]") : null;
     if (!button) { return; }
