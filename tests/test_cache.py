@@ -52,7 +52,11 @@ def in_column(article):
 
 def reader_urls(article):
     person = article.bylines.first().person
-    where = {"person": person.pk, "page": article.page.get_absolute_url(), "article": article.get_absolute_url()}
+    where = {
+        "person": person.pk,
+        "page": article.page.get_absolute_url(),
+        "article": article.get_absolute_url(),
+    }
     return [u.format(**where) for u in READER_URLS]
 
 
@@ -313,3 +317,105 @@ def test_a_cache_url_of_an_unknown_kind_is_refused():
     with pytest.raises(ImproperlyConfigured, match="memcached://x"):
         cache_from_url("memcached://x")
     assert cache_from_url("file:///tmp/c")["BACKEND"].endswith("FileBasedCache")
+
+
+# ---------------------------------------------------------------- invalidation by what changed
+
+
+@pytest.fixture
+def two_issues(db):
+    """Two issues of two pages, two articles a page; columns and reporters spread over them."""
+    columns = [
+        Column.objects.create(name=n, slug=s) for n, s in (("主席之声", "zhu-xi"), ("工会博览", "bo-lan"))
+    ]
+    people = [factories.PersonFactory(name=n) for n in ("马学礼", "郑莉", "刘友婷")]
+    made = {}
+    for day in (22, 23):
+        issue = factories.IssueFactory(date=datetime.date(2020, 10, day))
+        for number in (1, 2):
+            page = factories.PageFactory(issue=issue, number=number, name=f"第{number}版")
+            for position in (1, 2):
+                art = factories.ArticleFactory(
+                    page=page,
+                    position=position,
+                    title=f"{day}日{number}版{position}篇",
+                    column=columns[position - 1],
+                )
+                factories.BylineFactory(article=art, person=people[(day + number + position) % 3])
+                made[(day, number, position)] = art
+    return made
+
+
+def test_an_edit_makes_stale_only_the_pages_that_show_it(client, two_issues):
+    edited = two_issues[(22, 1, 1)]  # an older issue: not on the home page
+    neighbour = two_issues[(22, 1, 2)]
+    reporter = edited.bylines.get().person
+    others = [
+        p for p in Person.objects.all() if p != reporter and not p.bylines.filter(article=neighbour).exists()
+    ]
+    stale = [
+        edited.get_absolute_url(),
+        neighbour.get_absolute_url(),  # lists its neighbour by title
+        edited.page.get_absolute_url(),
+        "/2020/10/22/",
+        "/columns/zhu-xi/",
+        reporter.get_absolute_url(),
+        "/feeds/latest/rss/",
+        "/sitemap.xml",
+    ]
+    fresh = [
+        "/",
+        "/2020/10/23/",
+        two_issues[(22, 2, 1)].page.get_absolute_url(),
+        two_issues[(22, 2, 1)].get_absolute_url(),
+        two_issues[(23, 1, 1)].get_absolute_url(),
+        "/columns/bo-lan/",
+        "/columns/",
+        "/archive/",
+        "/archive/2020/10/",
+        *[p.get_absolute_url() for p in others],
+    ]
+    assert others
+    for url in stale + fresh:
+        assert client.get(url).status_code == 200, url
+        assert load(client, url)[1] == 1, url  # cached
+    edited.title = "只改了这一篇"
+    edited.save()
+    for url in stale:
+        assert load(client, url)[1] > 1, f"{url} should render again"
+    for url in fresh:
+        assert load(client, url)[1] == 1, f"{url} should still come from the cache"
+    assert "只改了这一篇" in client.get(edited.get_absolute_url()).content.decode()
+    assert "只改了这一篇" in client.get("/2020/10/22/").content.decode()
+
+
+def test_an_edit_in_the_latest_issue_makes_the_home_page_stale(client, two_issues):
+    edited = two_issues[(23, 2, 1)]
+    client.get("/")
+    assert load(client, "/")[1] == 1
+    edited.title = "今天的新标题"
+    edited.save()
+    assert "今天的新标题" in client.get("/").content.decode()
+
+
+def test_publishing_changes_the_lists_of_dates_and_columns(client, two_issues):
+    assert 'href="/2020/10/23/"' in client.get("/archive/2020/10/").content.decode()
+    assert "4篇" in client.get("/columns/").content.decode()
+    assert "2020年10月23日" in client.get("/").content.decode()
+    assert 'href="/2020/10/23/"' in client.get("/2020/10/22/").content.decode()  # next issue, cached
+    Article.objects.filter(page__issue__date=datetime.date(2020, 10, 23)).unpublish()
+    assert 'href="/2020/10/23/"' not in client.get("/archive/2020/10/").content.decode()
+    assert 'href="/2020/10/23/"' not in client.get("/2020/10/22/").content.decode()
+    assert "2020年10月22日" in client.get("/").content.decode()
+    assert "4篇" not in client.get("/columns/").content.decode()  # each column lost two
+
+
+def test_a_command_line_import_makes_its_pages_stale(client, two_issues, seeds_dir):
+    from django.core.management import call_command
+
+    client.get("/")
+    client.get("/archive/2020/10/")
+    call_command("import_pages", str(seeds_dir / "001_e80f7a4e58440405.txt"), "--date", "2020-10-24",
+                 "--page", "1", "--publish", verbosity=0)  # fmt: skip
+    assert "2020年10月24日" in client.get("/").content.decode()
+    assert 'href="/2020/10/24/"' in client.get("/archive/2020/10/").content.decode()

@@ -135,7 +135,7 @@ def test_make_serve_serves_pages_static_files_and_photo_renditions(server):
     status, headers, _ = server.get("/favicon.ico")
     assert status == 302 and server.get(headers["Location"])[0] == 200
 
-    article = server.text("/2020/10/23/3/1/")
+    article = server.text(f"/articles/{server.article_id}/")
     rendition = re.search(r'<img src="(/media/photos/renditions/[^"]+\.jpg)"', article).group(1)
     status, headers, body = server.get(rendition)
     assert status == 200 and headers["Content-Type"] == "image/jpeg" and body[:2] == b"\xff\xd8"
@@ -149,7 +149,7 @@ def test_make_serve_serves_pages_static_files_and_photo_renditions(server):
 
 
 def test_two_workers_show_a_command_line_import_and_an_edit_through_either(server):
-    url = "/2020/10/23/3/1/"
+    url = f"/articles/{server.article_id}/"
     for _ in range(6):  # both workers have the page and the home page cached
         assert "开门见山的标题" in server.text(url)
         assert "2020年10月23日" in server.text("/")
