@@ -362,3 +362,22 @@ def test_bench_script_prints_the_score_by_metric(capsys):
     assert "none" in capsys.readouterr().out  # plain pages have no perturbation
     bench.main(["--page", "5"])
     assert make_page(5).text in capsys.readouterr().out
+
+
+def test_scorer_agrees_with_score_py_on_generated_pages(tmp_path, capsys):
+    score_py = _score_py()
+    gold, pages, ours = {}, [], Result()
+    for seed in range(20, 30):
+        page = make_page(seed)
+        name = f"gen_{seed}.txt"
+        (tmp_path / name).write_text(page.text, encoding="utf-8")
+        gold[name] = page.gold
+        parse = page_json(parse_page(page.text))
+        pages.append({"source": name, **parse})
+        ours.add(score_page(parse, page.gold, page.text, name=name))
+    theirs, tally = score_py.score({"pages": pages}, gold, tmp_path)
+    capsys.readouterr()
+    assert ours.score == pytest.approx(theirs)
+    mine = ours.final_tally()
+    for key, (hits, total) in tally.d.items():
+        assert (mine.hits.get(key, 0), mine.totals.get(key, 0)) == pytest.approx((hits, total)), key
