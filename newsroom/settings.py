@@ -16,6 +16,7 @@ lists every variable; the main ones:
 - ``NEWSROOM_PAPER_NAME``    the paper's name as printed on article pages
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "imagekit",
+    "axes",
     "articles",
 ]
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -235,18 +239,43 @@ DJANGO_REDIS_LOGGER = "newsroom.cache"
 
 LOGIN_URL = "admin:login"
 
+# Login throttling (django-axes; articles/logins.py): after AXES_FAILURE_LIMIT failed logins
+# for one account from one address (admin or API Basic auth, counted together in the
+# database, so across every process) that account is locked from that address for the
+# cool-off; a successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "articles.logins.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "articles.logins.lockout_response"
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or X-Forwarded-For as appended by this many proxies.
+NEWSROOM_PROXY_COUNT = int(os.environ.get("NEWSROOM_PROXY_COUNT", "0"))
+if NEWSROOM_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = NEWSROOM_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["articles.api.filters.FilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["articles.api.permissions.ReadOnlyOrModelPermissions"],
     # Basic first: an anonymous write gets 401 with a WWW-Authenticate challenge, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "articles.api.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AnonRateThrottle"],
+    # Clients are told apart by REMOTE_ADDR; a made-up X-Forwarded-For changes nothing.
+    "NUM_PROXIES": NEWSROOM_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("NEWSROOM_ANON_THROTTLE", "600/minute")},
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
 }
