@@ -8,7 +8,6 @@ read from the line's own text here; the later stages weigh its neighbours.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 
 from . import credits as grammar
@@ -75,28 +74,44 @@ LONG = 60  # a line with more visible characters than this is body text, a credi
 HEADLINE_MAX = 50  # a longer line is never a headline, subhead or photo title
 
 
-@dataclass(slots=True, eq=False)
 class Line:
     """One non-blank line of the page, markdown removed, original characters kept.
 
     ``key`` (NFKC, no spaces: for matching only) is computed on first use, as long body
-    lines never need it.  The fields after ``role`` are filled for the roles that carry them.
+    lines never need it.  The fields after ``role`` are set for the roles that carry them:
+    ``credits`` (BYLINE, AUTHOR, CREDIT, DATELINE), ``caption`` and ``agency`` (CREDIT: the
+    caption text the credit closes), ``label`` (COLUMN), ``page`` (JUMP_FROM, JUMP_TO),
+    ``note`` (EDITOR_NOTE: without its marker), ``dateline`` and ``body`` (DATELINE: 本报讯 and
+    the paragraph text after the dateline and its brackets).
     """
 
-    index: int  # line number in the file
-    text: str
-    gap: int = 0  # blank lines before it
-    heading: int = 0  # markdown heading level (0: none)
-    role: LineRole = LineRole.TEXT
-    credits: list[Credit] | tuple[()] = ()  # BYLINE, AUTHOR, CREDIT, DATELINE
-    caption: str = ""  # CREDIT: the caption text the credit closes
-    agency: str = ""  # CREDIT
-    label: str = ""  # COLUMN
-    page: int = 0  # JUMP_FROM, JUMP_TO
-    note: str = ""  # EDITOR_NOTE: the note without its marker
-    dateline: str = ""  # DATELINE: 本报讯, 本报广州6月23日电
-    body: str = ""  # DATELINE: the paragraph text after the dateline and its brackets
-    _key: str | None = None
+    __slots__ = (
+        "_key",
+        "agency",
+        "body",
+        "caption",
+        "credits",
+        "dateline",
+        "gap",
+        "heading",
+        "index",
+        "label",
+        "note",
+        "page",
+        "role",
+        "text",
+    )
+
+    def __init__(self, index: int, text: str, gap: int = 0, heading: int = 0) -> None:
+        self.index = index  # line number in the file
+        self.text = text
+        self.gap = gap  # blank lines before it
+        self.heading = heading  # markdown heading level (0: none)
+        self.role = LineRole.TEXT
+        self.credits: list[Credit] | tuple[()] = ()
+        self.caption = self.agency = self.label = self.note = self.dateline = self.body = ""
+        self.page = 0
+        self._key: str | None = None
 
     @property
     def key(self) -> str:
@@ -148,7 +163,7 @@ def _visible_length(t: str) -> int:
 def _plainly_text(clean: str) -> bool:
     """The cheap test for the commonest line, plain body text (what ``classify`` would say)."""
     c0 = clean[0]
-    if c0 in _NOT_PLAIN_FIRST or c0 >= "\uf900" or "摄" in clean[-12:] or "供图" in clean[-12:]:
+    if c0 in _NOT_PLAIN_FIRST or c0 >= "\uf900" or _may_be_credit(clean):
         return False
     return (
         ("。" in clean and " " not in clean and "\u3000" not in clean)
@@ -255,15 +270,26 @@ def as_credits(people: tuple[grammar.Person, ...]) -> list[Credit]:
     return [Credit(name=p.name, role=str(p.role), affiliation=p.affiliation) for p in people]
 
 
-_CREDIT_HINTS = ("摄", "供图", "资料")  # a photo credit holds one of these near its end
+_CREDIT_ENDS = ("摄", "供图", "图片", "照片", "资料图")
+
+
+_AGENCY_ENDS = ("社", "网", "中国", "图片", "IC", "CFP", "photo", "创意", "视觉")
+
+
+def _may_be_credit(t: str) -> bool:
+    """Whether a line may end with a photo credit (``…摄``, ``…摄）``, ``…摄/中新社``, ``…供图``,
+    ``本报资料图片``): the cheap test before the credit grammar is asked."""
+    if t.endswith(_CREDIT_ENDS):
+        return True
+    tail = t[-12:]
+    return ("摄" in tail[-3:] and t[-1] in "）)") or "摄/" in tail or "摄／" in tail
 _BYLINE_MARKS = frozenset("□■◇◆○●文")
 
 
 def _photo_credit(line: Line, t: str, k: str) -> bool:
     """A photo credit, alone (``本报通讯员 杨长武 摄``, ``X 摄/中新社``, ``视觉中国供图``) or
     closing its caption (``…载歌载舞。 朱华南 摄``), or an agency line (``视觉中国``)."""
-    tail = t[-12:]
-    if any(hint in tail for hint in _CREDIT_HINTS):
+    if _may_be_credit(t):
         credit = grammar.parse_photo_credit(t) if len(t) <= 40 else None
         caption = ""
         if credit is None:
@@ -276,7 +302,7 @@ def _photo_credit(line: Line, t: str, k: str) -> bool:
             line.agency = credit.agency
             line.credits = as_credits(credit.people)
             return True
-    if len(k) <= 12 and grammar.parse_agency_line(t):
+    if len(k) <= 12 and k.endswith(_AGENCY_ENDS) and grammar.parse_agency_line(t):
         line.role = LineRole.AGENCY
         return True
     return False

@@ -137,7 +137,7 @@ LOWER_START = frozenset("，,、。．：:；;！!？?）)》”’…")
 
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (optionally closed by a quote)."""
-    t = text.rstrip()
+    t = text[-8:].rstrip()
     if not t:
         return False
     last = t[-1]

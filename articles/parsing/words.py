@@ -50,13 +50,13 @@ _HEAD_RE = re.compile(f"[{_CJK}]+")
 
 def _cjk_tail(text: str, limit: int = MAX_WORD - 1) -> str:
     """The CJK characters (at most ``limit``) that end ``text``."""
-    m = _TAIL_RE.search(text.rstrip()[-limit:])
+    m = _TAIL_RE.search(text[-limit - 8 :].rstrip()[-limit:])
     return m.group() if m else ""
 
 
 def _cjk_head(text: str) -> str:
     """The CJK characters (at most ``MAX_WORD - 1``) that open ``text``."""
-    m = _HEAD_RE.match(text.lstrip()[: MAX_WORD - 1])
+    m = _HEAD_RE.match(text[:12].lstrip()[: MAX_WORD - 1])
     return m.group() if m else ""
 
 
@@ -110,13 +110,13 @@ def head_is_word(text: str) -> bool:
 def break_scores(ends: list[str], start: str) -> list[float]:
     """``break_score(end, start)`` for each of ``ends`` (the head of ``start`` is read once)."""
     words = word_list()
-    m = _HEAD_RE.match(start.lstrip()[: MAX_WORD - 1])
+    m = _HEAD_RE.match(start[:12].lstrip()[: MAX_WORD - 1])
     head = m.group() if m else ""
     # a word of two or three characters opens ``start`` (head has at most three)
     head_word = 0.5 if len(head) >= 2 and (head[:2] in words or head in words) else 0.0
     out = []
     for end in ends:
-        m = _TAIL_RE.search(end.rstrip()[-MAX_WORD:])
+        m = _TAIL_RE.search(end[-12:].rstrip()[-MAX_WORD:])
         if not m:
             out.append(head_word)
             continue
@@ -142,7 +142,7 @@ def end_side(text: str) -> tuple[str, bool]:
     """What the end of ``text`` brings to a break: its last CJK characters (at most three)
     and whether it ends with a whole word (of two or more characters, or a common one-character
     word)."""
-    m = _TAIL_RE.search(text.rstrip()[-MAX_WORD:])
+    m = _TAIL_RE.search(text[-12:].rstrip()[-MAX_WORD:])
     if not m:
         return "", False
     tail4 = m.group()
@@ -154,7 +154,7 @@ def end_side(text: str) -> tuple[str, bool]:
 def start_side(text: str) -> tuple[str, bool]:
     """What the start of ``text`` brings to a break: its first CJK characters (at most three)
     and whether it starts with a whole word."""
-    m = _HEAD_RE.match(text.lstrip()[: MAX_WORD - 1])
+    m = _HEAD_RE.match(text[:12].lstrip()[: MAX_WORD - 1])
     if not m:
         return "", False
     head = m.group()
