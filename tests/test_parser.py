@@ -469,6 +469,56 @@ def test_author_marks_are_bylines(mark):
     assert paras(a) == ["近来，一些地方出现了“隐形加班”现象。"]
 
 
+@pytest.mark.parametrize("banner", ["信息快递", "新闻速递", "简讯"])
+def test_a_banner_is_the_column_of_the_briefs_under_it_never_a_headline(banner):
+    parsed = parse_page(
+        page(
+            banner,
+            "拉萨举办职工篮球赛",
+            "本报讯（记者王五）近日，拉萨市总工会举办职工篮球赛。",
+            "贵阳建成百个“职工之家”",
+            "本报讯（记者赵六）近日，贵阳市建成100个“职工之家”示范点。",
+            "【主席之声】",
+            "聚焦主责主业",
+            "基层工会直接联系服务职工群众。",
+        )
+    )
+    titles = [(a.kicker, a.title, a.column) for a in parsed.articles]
+    assert titles == [
+        ("", "拉萨举办职工篮球赛", banner),
+        ("", "贵阳建成百个“职工之家”", banner),
+        ("", "聚焦主责主业", "主席之声"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "people", "agency"),
+    [
+        ("本报通讯员", "杨长武 摄", [("通讯员", "杨长武")], ""),
+        ("张远 摄/", "中新社", [("", "张远")], "中新社"),
+        ("本报记者 张三", "本报通讯员 李四 摄", [("记者", "张三"), ("通讯员", "李四")], ""),
+    ],
+)
+def test_a_credit_broken_over_two_lines_is_one_credit(first, second, people, agency):
+    photo = f"技能比武展风采\n\n9月16日，选手同台比拼。\n\n{first}\n{second}"
+    parsed = photos_of("某市召开大会\n\n" + BODY, photo)
+    assert [(a.kicker, a.title) for a in parsed.articles] == [("", "某市召开大会")]
+    (p,) = parsed.photos
+    assert people_of(p.credits) == people and p.agency == agency
+
+
+def test_a_short_line_after_a_credit_is_the_photos_title_not_the_next_kicker():
+    parsed = photos_of(
+        "某市召开大会\n\n" + BODY,
+        "9月16日，选手同台比拼。\n\n本报通讯员 杨长武 摄\n\n技能比武展风采\n\n某区总工会召开全委会\n\n"
+        "本报讯（记者邹偶然）近日，某区总工会召开全委会。",
+    )
+    (p,) = parsed.photos
+    assert p.title == "技能比武展风采"
+    assert [a.title for a in parsed.articles] == ["某市召开大会", "某区总工会召开全委会"]
+    assert [a.kicker for a in parsed.articles] == ["", ""]
+
+
 # -- nothing else becomes an article; warnings ------------------------------------------------
 
 

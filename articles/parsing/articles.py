@@ -21,6 +21,7 @@ from .text import close_cjk_spaces, ends_sentence, key, starts_lower
 from .words import crossing_word
 
 PARAGRAPH, SUBHEAD = BlockType.PARAGRAPH, BlockType.SUBHEAD
+BRIEF_MAX = 3  # paragraphs of a brief under a banner (信息快递); a longer piece ends the box
 # roles that open an article's text: a short run right before one is that article's headline
 OPENINGS = {
     LineRole.DATELINE,
@@ -106,6 +107,7 @@ class ArticleBuilder:
         self.current: Draft | None = None  # the story being read
         self.waiting: list[Draft] = []  # started without a headline, waiting for one
         self.column: str | None = None  # a column label waiting for its article
+        self.banner: str | None = None  # the banner over a box of briefs being read
         self.note: str = ""  # an editor's note waiting for its article
         self.tip_for: Draft | None = None  # the next text is this draft's reading tip
         self.page_warnings: list[str] = []
@@ -115,6 +117,8 @@ class ArticleBuilder:
     def new_draft(self, headless: bool) -> Draft:
         draft = Draft(position=len(self.drafts))
         draft.article.column, self.column = self.column, None
+        if draft.article.column is None and self.banner:
+            draft.article.column = self.banner
         if self.note:
             draft.article.editor_note, self.note = self.note, ""
         self.drafts.append(draft)
@@ -128,6 +132,10 @@ class ArticleBuilder:
 
     def add_block(self, draft: Draft, block: Block) -> None:
         draft.blocks.append(block)
+        in_box = self.banner is not None and draft.article.column == self.banner
+        # a brief has no subheads and few paragraphs: a longer piece ends the box
+        if in_box and (block.type is SUBHEAD or len(draft.blocks) > BRIEF_MAX):
+            self.banner = None
 
     def set_headline(self, draft: Draft, group: list[Line]) -> None:
         article = draft.article
@@ -320,6 +328,9 @@ class ArticleBuilder:
         role = line.role
         if role is LineRole.COLUMN:
             self.column = line.label
+            self.banner = None
+        elif role is LineRole.BANNER:
+            self.banner = line.label
         elif role is LineRole.EDITOR_NOTE:
             self.editor_note(line)
         elif role is LineRole.TIP:
@@ -332,6 +343,7 @@ class ArticleBuilder:
             self.current_or_new().article.continued_to_page = line.page
         elif role is LineRole.AD:
             self.page_warnings.append("广告：本版含广告")
+            self.banner = None
         elif role is LineRole.REGION:
             self.subhead(line.text)
         elif role in (LineRole.BYLINE, LineRole.AUTHOR):

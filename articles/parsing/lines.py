@@ -24,6 +24,7 @@ class LineRole(Enum):
     CREDIT = "credit"  # a photo credit, maybe closing its caption: …。 本报通讯员 杨长武 摄
     AGENCY = "agency"  # a photo agency on a line of its own: 视觉中国
     COLUMN = "column"  # 【主席之声】, 新闻特写
+    BANNER = "banner"  # 信息快递, 新闻速递, 简讯: the column of the briefs under it
     EDITOR_NOTE = "editor_note"  # 【编者按】…
     TIP = "tip"  # 阅读提示: the next text line is the article's reading tip
     SOURCE = "source"  # 来源:《工人日报》
@@ -53,7 +54,6 @@ TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
 PLAIN_COLUMNS = {
     "新闻特写",
     "图片新闻",
-    "新闻速递",
     "新闻观察",
     "工会观察",
     "一线传真",
@@ -70,6 +70,7 @@ PLAIN_COLUMNS = {
     "深度",
     "记者手记",
 }
+BANNERS = {"信息快递", "新闻速递", "简讯", "新闻简讯", "工会简讯", "要闻简报"}
 LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
 HEADLINE_MAX = 50  # a longer line is never a headline, subhead or photo title
 
@@ -144,6 +145,35 @@ def split_lines(text: str) -> list[Line]:
             classify(line)
         out.append(line)
         gap = 0
+    return _join_credit_lines(out)
+
+
+def _join_credit_lines(lines: list[Line]) -> list[Line]:
+    """A photo credit broken over two lines (``本报通讯员`` + ``X 摄``, ``张远 摄/`` + ``中新社``,
+    ``本报记者 X`` + ``本报通讯员 Y 摄``) becomes one credit line."""
+    out: list[Line] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        after = lines[i + 1] if i + 1 < n else None
+        if (
+            after is not None
+            and line.role is not LineRole.CREDIT
+            and len(line.text) <= 24
+            and len(after.text) <= 30
+            and (after.role in (LineRole.CREDIT, LineRole.AGENCY) or line.text.endswith(("/", "／")))
+        ):
+            credit = grammar.parse_credit_lines(line.text, after.text)
+            if credit is not None:
+                joined = Line(line.index, f"{line.text} {after.text}", line.gap, line.heading)
+                joined.role = LineRole.CREDIT
+                joined.agency = credit.agency
+                joined.credits = as_credits(credit.people)
+                out.append(joined)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
     return out
 
 
@@ -256,6 +286,9 @@ def _marker(line: Line, t: str, k: str) -> bool:
     elif k in PLAIN_COLUMNS:
         line.role = LineRole.COLUMN
         line.label = t
+    elif k in BANNERS or (k[:1] == "【" and k[1:-1] in BANNERS):
+        line.role = LineRole.BANNER
+        line.label = k.strip("【】")
     elif k.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(k):
         line.role = LineRole.SOURCE
     elif len(t) <= 9 and REGION_RE.match(t):
@@ -283,6 +316,8 @@ def _may_be_credit(t: str) -> bool:
         return True
     tail = t[-12:]
     return ("摄" in tail[-3:] and t[-1] in "）)") or "摄/" in tail or "摄／" in tail
+
+
 _BYLINE_MARKS = frozenset("□■◇◆○●文")
 
 

@@ -13,15 +13,7 @@ from .model import ParsedPhoto
 SECTION_GAP = 2  # a run of this many blank lines separates a photo group from articles
 MAX_CAPTION_LINES = 2
 _CAPTION_ROLES = (LineRole.TEXT, LineRole.SHORT)
-# what may follow a photo title printed after its caption
-_AFTER_TITLE = {
-    LineRole.COLUMN,
-    LineRole.EDITOR_NOTE,
-    LineRole.AD,
-    LineRole.JUMP_FROM,
-    LineRole.JUMP_TO,
-    LineRole.CREDIT,
-}
+_OPENINGS = (LineRole.DATELINE, LineRole.BYLINE, LineRole.AUTHOR, LineRole.TIP, LineRole.EDITOR_NOTE)
 
 
 def find_photos(lines: list[Line]) -> tuple[list[ParsedPhoto], set[int]]:
@@ -83,11 +75,14 @@ def _caption_start(lines: list[Line], credit_at: int, own_caption: bool) -> int:
 
 
 def _title_after(lines: list[Line], end: int, photo: ParsedPhoto, used: set[int]) -> None:
-    """A photo title printed after the caption: a lone short line set off by blank lines."""
+    """A photo title printed after the caption: the short line right after the credit of a
+    photo that has no title yet — unless it alone heads the text after it (a headline right
+    before a dateline or byline is that story's)."""
     i = end + 1
-    if i >= len(lines) or lines[i].role is not LineRole.SHORT or lines[i].gap < SECTION_GAP:
+    if i >= len(lines) or lines[i].role is not LineRole.SHORT:
         return
     after = lines[i + 1] if i + 1 < len(lines) else None
-    if after is None or after.role in _AFTER_TITLE or after.gap >= SECTION_GAP:
-        photo.title = lines[i].text
-        used.add(i)
+    if after is not None and after.role in _OPENINGS:
+        return
+    photo.title = lines[i].text
+    used.add(i)
