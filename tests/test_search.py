@@ -318,6 +318,37 @@ class TestRankingAndFilters:
         )
         assert [a.title for a in qs] == ["工会3", "工会2"]
 
+    def test_the_window_is_the_newest_matches_across_months_and_years(self, monkeypatch):
+        """PostgreSQL reads the window in date slices (months, then years, then everything
+        older): whatever the density, the results are the newest WINDOW matches."""
+        monkeypatch.setattr(search_index, "WINDOW", 4)
+        start = datetime.date(1998, 11, 5)
+        expected_common, expected_rare = [], []
+        for n in range(30):
+            day = start + datetime.timedelta(days=47 * n)  # a new month almost every time
+            issue = Issue.objects.create(date=day)
+            pg = Page.objects.create(issue=issue, number=1)
+            rare = n in (0, 2, 3, 17, 29 - 25)
+            art = factories.ArticleFactory(
+                page=pg,
+                title=f"稿{n}",
+                body=[{"type": "paragraph", "text": "职工" + ("罕见词" if rare else "")}],
+            )
+            expected_common.append((day, art.title))
+            if rare:
+                expected_rare.append((day, art.title))
+        newest = [t for _, t in sorted(expected_common, reverse=True)[:4]]
+        assert titles("职工") == newest
+        assert titles("罕见词") == [t for _, t in sorted(expected_rare, reverse=True)[:4]]
+        qs = search_articles(
+            Article.objects.all(),
+            "职工",
+            date_after=start,
+            date_before=start + datetime.timedelta(days=47 * 9),
+        )
+        assert [a.title for a in qs] == ["稿9", "稿8", "稿7", "稿6"]
+        assert titles("无此词语") == []
+
     def test_a_corrected_issue_date_reorders_results(self):
         make("甲稿工会", day=1)
         make("乙稿工会", day=2)

@@ -16,15 +16,12 @@ How matching works (overlapping bigrams in FTS5 / tsvector) is described in
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from . import index
 from .text import fold, highlight, snippet
@@ -82,8 +79,9 @@ def parse_query(q: str) -> list[str]:
 def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=None) -> QuerySet:
     """``queryset`` narrowed to articles containing every term of ``q``, best first.
 
-    The matches are one ``id IN (index match)`` condition, so the result composes with any
-    further ``filter()``, with ``published()``, ``count()`` and slicing. The order is: how
+    The index is read once, when this is called; the matches become one ``id IN (…)``
+    condition, so the result composes with any further ``filter()``, with
+    ``published()``, ``count()`` and slicing. The order is: how
     many terms hit the kicker/title/subtitle (more first), then newest issue, page and
     position. Ranking work is capped: at most ``index.WINDOW`` (2,000) matches, the
     newest, are considered — a term found in more articles yields the newest 2,000.
@@ -93,17 +91,18 @@ def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=
     terms = parse_query(q)
     if not index.supported():
         return _scan(queryset, terms)
-    dates = (date_after, date_before)
-    queryset = queryset.filter(pk__in=RawSQL(*index.window_sql(terms, dates=dates)))
-    head_hits = [
-        Case(
-            When(pk__in=RawSQL(*index.window_sql(terms, head_term=term, dates=dates)), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        for term in terms
-    ]
-    rank = functools.reduce(operator.add, head_hits)
+    # The window is read once, here, from the index alone; the queryset then only joins
+    # these (at most WINDOW) ids, so its count() and its slices cost no index work.
+    matches = index.window(terms, dates=(date_after, date_before))
+    by_hits: dict[int, list[int]] = defaultdict(list)
+    for article_id, head_hits in matches:
+        by_hits[head_hits].append(article_id)
+    rank = Case(
+        *(When(pk__in=ids, then=Value(n)) for n, ids in sorted(by_hits.items()) if n),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    queryset = queryset.filter(pk__in=[article_id for article_id, _ in matches])
     return queryset.annotate(search_head_hits=rank).order_by(
         "-search_head_hits", "-page__issue__date", "page__number", "position", "pk"
     )

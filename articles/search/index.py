@@ -11,24 +11,33 @@ between blocks so that no phrase spans two blocks. ``articles_searchkey`` maps a
 id -> rowid so an article whose issue date changed can be found and replaced.
 
 PostgreSQL: the table ``articles_searchdoc`` with ``simple``-style tsvectors written
-directly as literals (no parser, no locale): ``doc`` (head pairs weighted A, body pairs
-weighted B) and ``head`` (head pairs only, on the first row), each with a GIN index, and
-``sort_key`` with a b-tree index. A
-tsvector keeps at most 256 positions per lexeme and positions up to 16383, so a very
-long article is stored as several overlapping rows (``part`` 0, 1, …); every search
-term is matched per article, so this changes nothing for the reader.
+directly as literals (no parser, no locale): ``doc`` (all pairs with their positions, plus
+two *date bucket* lexemes without positions, ``~y2020`` and ``~m202010``, for the issue's
+year and month) and ``head`` (head pairs only, on the first row), each with a GIN index, and
+``sort_key`` with a b-tree index. A tsvector keeps at most 256 positions per lexeme and
+positions up to 16383, so a very long article is stored as several overlapping rows
+(``part`` 0, 1, …); every search term is matched per article, so this changes nothing
+for the reader.
 
-Ranking work is capped: a query reads at most ``WINDOW`` matches, newest issue first, from
-the index alone (FTS5 walks its doclist backwards by rowid; PostgreSQL picks GIN or the
-``sort_key`` index), so a term found in 180,000 articles costs as little as a rare one.
-When more articles match, the newest ``WINDOW`` of them are the results.
+Ranking work is capped: a query reads at most ``WINDOW`` matches, newest issue first.
+SQLite: FTS5 walks its doclist backwards by rowid. PostgreSQL: GIN cannot return rows in
+sort-key order, so the window is read in date slices, newest first: the query ANDs the
+terms with the bucket lexemes of the slice (``… & ('~m202010' | '~m202009')``), so GIN
+intersects the term's posting lists with one small bucket list and only that slice's
+matches are fetched and position-checked; each next slice is sized from the density of
+matches seen so far. A term in 90 % of 1.5 million articles costs one or two slices;
+a rare term ends with one slice over everything older. When more articles match, the
+newest ``WINDOW`` of them are the results.
 
-The tables are created by migrations 0002/0003. Other database vendors have no index and
-fall back to a slow scan.
+The tables are created by migrations (0002, 0003, 0006: plain SQL, no application code);
+``FORMAT`` names the layout of the rows, and a ``post_migrate`` hook (articles/apps.py)
+rebuilds the index when the stored format differs. Other database vendors have no index
+and fall back to a slow scan.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -56,25 +65,8 @@ def sort_key(article_id: int, issue_date) -> int:
     return ((day + _EPOCH) << _ID_BITS) | (article_id & _ID_MASK)
 
 
-SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
-    "head, body, tokenize = 'unicode61 remove_diacritics 0')",
-    f"CREATE TABLE IF NOT EXISTS {SQLITE_KEYS} (article_id INTEGER PRIMARY KEY, sort_key INTEGER NOT NULL)",
-]
-SQLITE_DROP = [f"DROP TABLE IF EXISTS {SQLITE_TABLE}", f"DROP TABLE IF EXISTS {SQLITE_KEYS}"]
-PG_CREATE = [
-    f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
-    " article_id bigint NOT NULL,"
-    " part smallint NOT NULL DEFAULT 0,"
-    " sort_key bigint NOT NULL,"
-    " head tsvector,"
-    " doc tsvector NOT NULL,"
-    " PRIMARY KEY (article_id, part))",
-    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_doc_gin ON {PG_TABLE} USING gin (doc)",
-    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_sort_key ON {PG_TABLE} (sort_key)",
-    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_head_gin ON {PG_TABLE} USING gin (head) WHERE head IS NOT NULL",
-]
-PG_DROP = [f"DROP TABLE IF EXISTS {PG_TABLE}"]
+FORMAT = 2  # 1: pairs only; 2: PostgreSQL docs carry date bucket lexemes, no weights
+META_TABLE = "articles_searchformat"
 
 
 def vendor(conn=None) -> str:
@@ -85,16 +77,21 @@ def supported(conn=None) -> bool:
     return vendor(conn) in ("sqlite", "postgresql")
 
 
-def create_tables(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": PG_CREATE}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+def stored_format(conn=None) -> int | None:
+    """The row layout the index was last built with (None: never built, or no meta table)."""
+    conn = conn or connection
+    if META_TABLE not in conn.introspection.table_names():
+        return None
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {META_TABLE}")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def drop_tables(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+def set_format(version: int = FORMAT) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {META_TABLE}")
+        cursor.execute(f"INSERT INTO {META_TABLE} (version) VALUES (%s)", [version])
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -104,30 +101,126 @@ def term_pairs(term: str) -> list[str]:
     return pairs(fold(term))
 
 
-def window_sql(terms: list[str], *, head_term: str | None = None, dates=(None, None)) -> tuple[str, list]:
-    """SQL selecting the ids of the newest ``WINDOW`` articles containing every term.
+def window(terms: list[str], *, dates=(None, None)) -> list[tuple[int, int]]:
+    """The newest ``WINDOW`` articles containing every term: ``(article id, head hits)``.
 
-    With ``head_term``: those of them whose head (kicker, title, subtitle) contains it.
-    ``dates`` (first, last issue date, either may be None) narrows the window by the
-    sort key, so older matches of a very common term are reachable by date.
+    Newest issue first; "head hits" is how many of the terms the article's head (kicker,
+    title, subtitle) contains. ``dates`` (first, last issue date, either may be None)
+    narrows the window by the sort key, so older matches of a very common term are
+    reachable by date.
     """
     lo = sort_key(0, dates[0]) if dates[0] else 0
     hi = sort_key(_ID_MASK, dates[1]) if dates[1] else (1 << 62)
     if vendor() == "sqlite":
-        expr = " AND ".join(_fts_phrase(t) for t in terms)
-        if head_term is not None:
-            expr = f"(head : {_fts_phrase(head_term)}) AND {expr}"
-        sql = (
-            f"SELECT rowid & {_ID_MASK} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
-            f"AND rowid BETWEEN {lo} AND {hi} ORDER BY rowid DESC LIMIT {int(WINDOW)}"
+        return _sqlite_window(terms, lo, hi)
+    return _pg_window(terms, lo, hi)
+
+
+def _sqlite_window(terms, lo, hi):
+    expr = " AND ".join(_fts_phrase(t) for t in terms)
+    limit = int(WINDOW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
+            f"AND rowid BETWEEN %s AND %s ORDER BY rowid DESC LIMIT {limit}",
+            [expr, lo, hi],
         )
-        return sql, [expr]
+        keys = [k for (k,) in cursor.fetchall()]
+        if not keys:
+            return []
+        hits = dict.fromkeys(keys, 0)
+        for term in terms:  # head hits, within the window's key range only
+            cursor.execute(
+                f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+                [f"(head : {_fts_phrase(term)}) AND {expr}", keys[-1], keys[0]],
+            )
+            for (k,) in cursor.fetchall():
+                if k in hits:
+                    hits[k] += 1
+    return [(k & _ID_MASK, n) for k, n in hits.items()]
+
+
+MAX_BUCKET_MONTHS = 36  # a wider slice is read by sort-key range instead of bucket lexemes
+
+
+def _pg_window(terms, lo, hi):
+    """Read the window in date slices, newest first (see the module docstring)."""
     query = " & ".join(f"({_pg_phrase(t)})" for t in terms)
-    where, params = f"doc @@ %s::tsquery AND sort_key BETWEEN {lo} AND {hi}", [query]
-    if head_term is not None:
-        where, params = f"head @@ %s::tsquery AND {where}", [_pg_phrase(head_term), query]
-    sql = f"SELECT article_id FROM {PG_TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT {int(WINDOW)}"
-    return sql, params
+    heads = " + ".join("coalesce((head @@ %s::tsquery)::int, 0)" for _ in terms)
+    head_params = [_pg_phrase(t) for t in terms]
+    limit = int(WINDOW)
+    out: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(sort_key), max(sort_key) FROM {PG_TABLE} WHERE sort_key BETWEEN %s AND %s", [lo, hi]
+        )
+        first, last = cursor.fetchone()
+        if first is None:
+            return []
+        bottom, top = _month(first), _month(last)
+        month, span, months_read = top, 1, 0
+        while month >= bottom and len(out) < limit:
+            start = max(bottom, month - span + 1)
+            key_lo = max(lo, _month_start_key(start))
+            key_hi = min(hi, _month_start_key(month + 1) - 1)
+            if month - start + 1 <= MAX_BUCKET_MONTHS:
+                where = "doc @@ (%s::tsquery && %s::tsquery)"
+                params = [query, _bucket_query(start, month)]
+            else:
+                where, params = "doc @@ %s::tsquery", [query]
+            cursor.execute(
+                f"SELECT article_id, {heads} FROM {PG_TABLE} WHERE {where} "
+                f"AND sort_key BETWEEN %s AND %s ORDER BY sort_key DESC LIMIT %s",
+                [*head_params, *params, key_lo, key_hi, limit - len(out)],
+            )
+            for article_id, head_hits in cursor.fetchall():
+                out[article_id] = max(out.get(article_id, 0), head_hits)
+            months_read += month - start + 1
+            month = start - 1
+            # Size the next slice from the density seen so far: enough months for the rest.
+            per_month = len(out) / months_read
+            wanted = (limit - len(out)) / per_month * 1.5 if per_month else float("inf")
+            span = int(min(max(wanted, 2 * span), month - bottom + 1)) if month >= bottom else 1
+    return list(out.items())[:limit]
+
+
+def _month(key: int) -> int:
+    ordinal = (key >> _ID_BITS) - _EPOCH
+    if ordinal < 1:  # an article without an issue date
+        return 12
+    day = datetime.date.fromordinal(ordinal)
+    return day.year * 12 + day.month - 1
+
+
+def _month_start_key(month: int) -> int:
+    year, m = divmod(month, 12)
+    if year > 9999:
+        return 1 << 62
+    if year <= 1:
+        return 0
+    return sort_key(0, datetime.date(year, m + 1, 1))
+
+
+def _bucket_query(first: int, last: int) -> str:
+    """A tsquery matching documents of issues in months ``first`` … ``last``: whole years
+    as one year lexeme, the months around them one by one."""
+    parts, month = [], first
+    while month <= last:
+        year, m = divmod(month, 12)
+        if m == 0 and month + 11 <= last:
+            parts.append(f"'~y{year}'")
+            month += 12
+        else:
+            parts.append(f"'~m{year}{m + 1:02d}'")
+            month += 1
+    return " | ".join(parts)
+
+
+def buckets(issue_date) -> str:
+    """The date bucket lexemes of one document (tsvector literal)."""
+    if not issue_date:
+        return ""
+    return f" '~y{issue_date.year}' '~m{issue_date.year}{issue_date.month:02d}'"
 
 
 def _fts_phrase(term: str) -> str:
@@ -172,13 +265,14 @@ def write(docs: dict[int, tuple[object, list[str], list[str]]], stale_ids: Itera
             rows = []
             for pk, (date, head, body) in docs.items():
                 key = sort_key(pk, date)
-                rows.extend((pk, part, key, h, d) for part, (h, d) in enumerate(_pg_docs(head, body)))
+                rows.extend((pk, part, key, h, d) for part, (h, d) in enumerate(_pg_docs(head, body, date)))
             if rows:
-                cursor.executemany(
-                    f"INSERT INTO {PG_TABLE} (article_id, part, sort_key, head, doc) "
-                    "VALUES (%s, %s, %s, %s::tsvector, %s::tsvector)",
-                    rows,
-                )
+                # COPY: one round trip for the whole batch, the tsvector literals parsed in C.
+                with cursor.cursor.copy(
+                    f"COPY {PG_TABLE} (article_id, part, sort_key, head, doc) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
 
 
 def clear() -> None:
@@ -228,28 +322,62 @@ def _sqlite_text(blocks: list[str]) -> str:
 
 
 def _pg_quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in lexeme or "\\" in lexeme:
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return "'" + lexeme + "'"
+
+
+def _pg_docs(head: list[str], body: list[str], issue_date=None) -> list[tuple[str | None, str]]:
+    """(head tsvector, doc tsvector) literals for each row of one article."""
+    fast = _pg_docs_one_row(head, body, issue_date)
+    if fast is not None:
+        return [fast]
+    head_stream = block_tokens(head)
+    body_stream = block_tokens(body)
+    stream = head_stream + ([None] if head_stream and body_stream else []) + body_stream
+    head_lit = _pg_literal(_positions(head_stream, 0, len(head_stream)))
+    tail = buckets(issue_date)
+    docs, start = [], 0
+    while True:
+        end = _fit(stream, start)
+        docs.append((head_lit if start == 0 else None, _pg_literal(_positions(stream, start, end)) + tail))
+        if end >= len(stream):
+            return docs
+        start = max(end - MAX_TERM_CHARS, start + 1)
+
+
+def _pg_docs_one_row(head, body, issue_date) -> tuple[str, str] | None:
+    """The common case, fast: an article that fits one row (None when it does not).
+
+    Positions run over the head blocks, then the body blocks, one position skipped between
+    blocks (so no phrase spans two), exactly as ``block_tokens`` numbers its stream.
+    """
+    positions: dict[str, list[str]] = {}
+    pos = 0
+    head_lit = ""
+    for blocks in (head, body):
+        for block in blocks:
+            folded = fold(block or "")
+            if len(folded) < 2:
+                continue
+            if pos:
+                pos += 1
+            for pair in map(str.__add__, folded, folded[1:]):
+                pos += 1
+                found = positions.get(pair)
+                if found is None:
+                    positions[pair] = [str(pos)]
+                else:
+                    found.append(str(pos))
+        if blocks is head:
+            head_lit = _pg_literal(positions)
+    if pos >= PG_MAX_POS or any(len(p) > PG_MAX_POSITIONS_PER_LEXEME for p in positions.values()):
+        return None
+    return head_lit, _pg_literal(positions) + buckets(issue_date)
 
 
 def _pg_literal(positions: dict[str, list[str]]) -> str:
     return " ".join(f"{_pg_quote(lex)}:{','.join(pos)}" for lex, pos in positions.items())
-
-
-def _pg_docs(head: list[str], body: list[str]) -> list[tuple[str | None, str]]:
-    """(head tsvector, doc tsvector) literals for each row of one article."""
-    head_stream = block_tokens(head)
-    body_stream = block_tokens(body)
-    stream = head_stream + ([None] if head_stream and body_stream else []) + body_stream
-    n_head = len(head_stream)
-    head_lit = _pg_literal(_positions(head_stream, 0, len(head_stream), ""))
-    docs, start = [], 0
-    while True:
-        end = _fit(stream, start)
-        weights = _positions(stream, start, end, "B", n_head)
-        docs.append((head_lit if start == 0 else None, _pg_literal(weights)))
-        if end >= len(stream):
-            return docs
-        start = max(end - MAX_TERM_CHARS, start + 1)
 
 
 def _fit(stream: list, start: int) -> int:
@@ -265,10 +393,9 @@ def _fit(stream: list, start: int) -> int:
     return end
 
 
-def _positions(stream, start, end, weight, n_head=0) -> dict[str, list[str]]:
+def _positions(stream, start, end) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for offset, t in enumerate(stream[start:end], 1):
         if t is not None:
-            w = "A" if start + offset - 1 < n_head else weight
-            out.setdefault(t, []).append(f"{offset}{w}")
+            out.setdefault(t, []).append(str(offset))
     return out
