@@ -44,7 +44,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection
 
-from .text import TOKEN_TABLE, block_tokens, fold, pairs, token
+from .text import FOLD_TABLE, TOKEN_TABLE, block_tokens, fold, pairs, token
 
 SQLITE_TABLE = "articles_search"
 SQLITE_KEYS = "articles_searchkey"
@@ -352,23 +352,24 @@ def _pg_docs_one_row(head, body, issue_date) -> tuple[str, str] | None:
     Positions run over the head blocks, then the body blocks, one position skipped between
     blocks (so no phrase spans two), exactly as ``block_tokens`` numbers its stream.
     """
-    positions: dict[str, list[str]] = {}
+    positions: dict[str, list[int]] = {}
+    get = positions.get
     pos = 0
     head_lit = ""
     for blocks in (head, body):
         for block in blocks:
-            folded = fold(block or "")
+            folded = block.translate(FOLD_TABLE) if block else ""
             if len(folded) < 2:
                 continue
             if pos:
                 pos += 1
-            for pair in map(str.__add__, folded, folded[1:]):
-                pos += 1
-                found = positions.get(pair)
+            for i, pair in enumerate(map(str.__add__, folded, folded[1:]), pos + 1):
+                found = get(pair)
                 if found is None:
-                    positions[pair] = [str(pos)]
+                    positions[pair] = [i]
                 else:
-                    found.append(str(pos))
+                    found.append(i)
+            pos += len(folded) - 1
         if blocks is head:
             head_lit = _pg_literal(positions)
     if pos >= PG_MAX_POS or any(len(p) > PG_MAX_POSITIONS_PER_LEXEME for p in positions.values()):
@@ -376,8 +377,15 @@ def _pg_docs_one_row(head, body, issue_date) -> tuple[str, str] | None:
     return head_lit, _pg_literal(positions) + buckets(issue_date)
 
 
-def _pg_literal(positions: dict[str, list[str]]) -> str:
-    return " ".join(f"{_pg_quote(lex)}:{','.join(pos)}" for lex, pos in positions.items())
+def _pg_literal(positions: dict[str, list[int]]) -> str:
+    return " ".join(
+        [
+            f"'{lex}':{','.join(map(str, pos))}"
+            if "'" not in lex and "\\" not in lex
+            else f"{_pg_quote(lex)}:{','.join(map(str, pos))}"
+            for lex, pos in positions.items()
+        ]
+    )
 
 
 def _fit(stream: list, start: int) -> int:
@@ -393,9 +401,9 @@ def _fit(stream: list, start: int) -> int:
     return end
 
 
-def _positions(stream, start, end) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def _positions(stream, start, end) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
     for offset, t in enumerate(stream[start:end], 1):
         if t is not None:
-            out.setdefault(t, []).append(str(offset))
+            out.setdefault(t, []).append(offset)
     return out

@@ -55,7 +55,7 @@ class _TokenTable(dict):
         return out
 
 
-_FOLD = _FoldTable()
+_FOLD = FOLD_TABLE = _FoldTable()
 _TOKEN = TOKEN_TABLE = _TokenTable()
 
 
