@@ -119,13 +119,33 @@ class ChangeSet:
     #: the lists of dates, pages and columns readers see may change
     republished: set[int] = field(default_factory=set)
     models: set[type] = field(default_factory=set)
+    #: indexed text a writer already holds for articles it has just written (article id ->
+    #: ``articles.search.document(...)``), so the search index need not read them back;
+    #: any later change that may touch an article's indexed text drops its document
+    documents: dict[int, tuple] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.models)
 
+    def provide_documents(self, docs: dict[int, tuple]) -> None:
+        """The indexed text of these articles as they now stand (see ``documents``)."""
+        self.documents.update(docs)
+
+    def _drop_documents(self, model, pk, before, after) -> None:
+        if model is Article:
+            self.documents.pop(pk, None)
+        elif model in (Byline, Photo):
+            for values in (before, after):
+                if values and values.get("article_id") is not None:
+                    self.documents.pop(values["article_id"], None)
+        elif model is PhotoCredit or (model in FANS_OUT and before):
+            self.documents.clear()  # reaches articles through rows not at hand: read them back
+
     def add(self, model, pk, before: dict | None, after: dict | None) -> None:
         """Record one written row: its id, what it pointed to before and after the write."""
         self.models.add(model)
+        if self.documents:
+            self._drop_documents(model, pk, before, after)
         own = OWN.get(model)
         if own and pk is not None:
             getattr(self, own).add(pk)
@@ -177,6 +197,14 @@ _FLUSHING = "_newsroom_changes_flushing"
 def pending(using: str = "default") -> ChangeSet | None:
     """The changes collected so far in this connection's transaction (None: nothing yet)."""
     return getattr(connections[using], _PENDING, None)
+
+
+def provide_documents(docs: dict[int, tuple], using: str = "default") -> None:
+    """A writer holds the indexed text of articles it has just written in this transaction:
+    the search index takes it from here instead of reading the rows back. Call it after
+    the last write of those articles, their bylines and photos."""
+    if docs:
+        _changes(connections[using]).provide_documents(docs)
 
 
 def _changes(connection) -> ChangeSet:

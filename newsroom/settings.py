@@ -177,6 +177,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 NEWSROOM_IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
 NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE", "200"))
 NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE", "200"))
+# Pages per import transaction (each page still a savepoint of its own: see articles/importer/runs.py).
+NEWSROOM_IMPORT_BATCH_PAGES = int(os.environ.get("NEWSROOM_IMPORT_BATCH_PAGES", "50"))
 
 # The paper's name as printed in the line 《工人日报》(2020年10月23日 03版).
 NEWSROOM_PAPER_NAME = os.environ.get("NEWSROOM_PAPER_NAME", "工人日报")

@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.changes import provide_documents
 from articles.models import (
     Address,
     Article,
@@ -43,6 +44,7 @@ from articles.models import (
 )
 from articles.parsing import ParsedArticle, ParsedPage
 from articles.parsing.text import utf16_codec
+from articles.search import document
 
 from .fit import FieldError, check_fields, fit_article, fit_photo, limit
 from .plan import PageSpec
@@ -119,6 +121,7 @@ class LookupCache:
         self.issues: dict = {}
         self.people: dict[tuple[str, str], int] = {}
         self.columns: dict[str, int] = {}
+        self.created_people: set[int] = set()  # by prepare(): removed at the end if unused
 
     def issue_id(self, spec: PageSpec) -> int:
         if spec.issue_date not in self.issues:
@@ -165,6 +168,42 @@ class LookupCache:
             self.columns[name] = column.pk
         return self.columns[name]
 
+    def prepare(self, pages: list[ParsedPage]) -> None:
+        """Create the people and columns these pages name, in a short transaction of its own.
+
+        Run before a batch of pages is written, so the batch's transaction only reads
+        them: two imports running at once then never wait for (or deadlock on) the
+        other's uncommitted names. The new people are remembered in ``created_people``;
+        whoever runs the jobs removes those no page ended up using. Best effort: what
+        cannot be created here is left to the page, which then reports it.
+        """
+        people: set[tuple[str, str]] = set()
+        columns: set[str] = set()
+        for parsed in pages:
+            for pa in parsed.articles:
+                pa = fit_article(pa)
+                if pa.column and pa.column.strip():
+                    columns.add(pa.column.strip())
+                people.update((c.name.strip(), c.affiliation.strip()) for c in pa.bylines if c.name.strip())
+            for pp in parsed.photos:
+                people.update((c.name.strip(), "") for c in fit_photo(pp).credits if c.name.strip())
+        known = set(self.people)
+        try:
+            with transaction.atomic():
+                existing = {
+                    (p.name, p.affiliation)
+                    for p in Person.objects.filter(name__in={n for n, _ in people - known}).only(
+                        "name", "affiliation"
+                    )
+                }
+                ids = self.person_ids(people)
+                for name in sorted(columns):
+                    self.column_id(name)
+        except Exception:
+            self.forget()
+            return
+        self.created_people.update(ids[k] for k in people - known - existing)
+
     def forget(self) -> None:
         """After a rolled-back page, ids created inside it no longer exist."""
         self.issues.clear()
@@ -196,13 +235,17 @@ def load_page(
         check_fields(Issue(date=spec.issue_date, number=spec.issue_number), "issue")
         check_fields(Page(number=spec.page_number, name=spec.page_name), "page")
         with transaction.atomic():
-            return _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache)
+            result, docs = _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, cache)
     except FieldError as exc:
         cache.forget()
         raise PageRefused(f"{exc}; not imported") from exc
     except Exception:
         cache.forget()
         raise
+    # The page is written (its savepoint released): the search index takes the text of
+    # its new articles from here rather than reading it back at commit.
+    provide_documents(docs)
+    return result
 
 
 def _refuse_oversized(parsed: ParsedPage) -> None:
@@ -222,7 +265,7 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
         _refuse_duplicate(page, spec, digest)
     stored = None if fresh else PageSource.objects.filter(page=page).values_list("sha256", flat=True).first()
     if stored == digest and not replace:
-        return PageResult(spec, PageOutcome.UNCHANGED)
+        return PageResult(spec, PageOutcome.UNCHANGED), {}
     if spec.page_name and page.name != spec.page_name:
         page.name = spec.page_name
         page.save(update_fields=["name", "updated_at"])
@@ -232,7 +275,7 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
     result.kept = [a.title for a in kept.values()]
     # Published articles become visible now, or at their issue's date if that is still to come.
     visible_from = max(timezone.now(), issue_datetime(spec.issue_date)) if publish else None
-    _write_articles(page, parsed, kept, visible_from, cache, result)
+    articles = _write_articles(page, parsed, kept, visible_from, cache, result)
     _write_photos(page, parsed, {} if fresh else _clear_photos(page, replace), cache, result)
     if any(a.continued_from_page or a.continued_to_page for a in parsed.articles):
         result.linked = link_continuations(page)
@@ -249,7 +292,11 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
         PageSource.objects.update_or_create(page=page, defaults=source)
     else:
         PageSource.objects.filter(page=page).update(**source)
-    return result
+    docs = {
+        a.pk: document(spec.issue_date, a.kicker, a.title, a.subtitle, a.body, a.editor_note,
+                       a.reading_tip, names) for a, names in articles
+    }  # fmt: skip
+    return result, docs
 
 
 def _refuse_duplicate(page: Page, spec: PageSpec, digest: str) -> None:

@@ -7,10 +7,14 @@ form — with :func:`import_pages`::
     run = import_pages(plan.specs, ImportSettings(publish=True), planned_errors=plan.errors)
     run.result, run.counts, run.errors
 
-Each page is loaded in its own transaction (:func:`articles.importer.loader.load_page`);
-a page that fails is rolled back and reported on one line (file and problem) while the
-other pages go on, unless ``fail_fast``. The ImportRun row is written before the first
-page and completed at the end, also when the run is interrupted.
+Pages are loaded several to a transaction (``NEWSROOM_IMPORT_BATCH_PAGES``, at most
+about :data:`BATCH_SECONDS`), each page in a savepoint of its own
+(:func:`articles.importer.loader.load_page`): a page that fails is rolled back alone and
+reported on one line (file and problem) while the other pages go on, unless
+``fail_fast``. A page becomes visible — and searchable, the index being written in the
+same transaction by the change path — when its batch commits; a killed import loses at
+most the batch in flight, which the next run imports. The ImportRun row is written
+before the first page and completed at the end, also when the run is interrupted.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import ImportRun
@@ -72,25 +78,107 @@ def read_page(spec: PageSpec) -> tuple[bytes, str]:
     return data, decode_page(data)
 
 
-def import_page(spec: PageSpec, settings: ImportSettings, cache: LookupCache | None = None) -> PageResult:
-    """Read, parse and load one page file; any failure is a FAILED result (nothing written)."""
+@dataclass
+class ReadPage:
+    """A page file read and parsed (no database): what loading it needs, or why it cannot."""
+
+    spec: PageSpec
+    data: bytes = b""
+    text: str = ""
+    parsed: object = None
+    error: str = ""
+
+
+def read_and_parse(spec: PageSpec) -> ReadPage:
     try:
         data, text = read_page(spec)
-        parsed = parse_page(text)
+        return ReadPage(spec, data, text, parse_page(text))
+    except PageDecodeError as exc:
+        return ReadPage(spec, error=str(exc))
+    except Exception as exc:  # a parser failure is this file's problem only
+        return ReadPage(spec, error=f"not imported ({type(exc).__name__}: {exc})")
+
+
+def load_read_page(page: ReadPage, settings: ImportSettings, cache: LookupCache) -> PageResult:
+    """Load one read page in its own transaction (a savepoint inside a batch)."""
+    if page.error:
+        return PageResult(page.spec, PageOutcome.FAILED, error=page.error)
+    try:
         return load_page(
-            spec,
-            data,
-            text,
-            parsed,
+            page.spec,
+            page.data,
+            page.text,
+            page.parsed,
             publish=settings.publish,
             replace=settings.replace,
             allow_duplicate=settings.allow_duplicate,
             cache=cache,
         )
-    except (PageDecodeError, PageRefused) as exc:
-        return PageResult(spec, PageOutcome.FAILED, error=str(exc))
+    except PageRefused as exc:
+        return PageResult(page.spec, PageOutcome.FAILED, error=str(exc))
     except Exception as exc:  # one bad page must not stop the others; it is rolled back
-        return PageResult(spec, PageOutcome.FAILED, error=f"not imported ({type(exc).__name__}: {exc})")
+        return PageResult(page.spec, PageOutcome.FAILED, error=f"not imported ({type(exc).__name__}: {exc})")
+
+
+def import_page(spec: PageSpec, settings: ImportSettings, cache: LookupCache | None = None) -> PageResult:
+    """Read, parse and load one page file; any failure is a FAILED result (nothing written)."""
+    return load_read_page(read_and_parse(spec), settings, cache or LookupCache())
+
+
+#: Pages per transaction: ``NEWSROOM_IMPORT_BATCH_PAGES``. Each page is its own savepoint (a bad page still fails alone),
+#: but the index work, the page-cache bump and the commit are paid once per batch; a batch
+#: also ends after BATCH_SECONDS so other writers (on SQLite: everyone) never wait long.
+BATCH_SECONDS = 0.5
+
+
+def load_in_batches(
+    specs: Sequence[PageSpec],
+    settings: ImportSettings,
+    on_batch: Callable[[list[PageResult]], None],
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    cache: LookupCache | None = None,
+    prepare: bool = False,
+) -> None:
+    """Read, parse and load the pages, several per transaction; ``on_batch(results)`` after
+    each commit (the results of pages that are now visible, or failed).
+
+    A batch's pages are read and parsed before its transaction starts. With ``prepare``
+    (parallel jobs), the people and columns they name are created first in a short
+    transaction of their own, so the jobs never wait for nor deadlock on each other's
+    uncommitted names (see :meth:`LookupCache.prepare`). A batch whose commit fails is
+    loaded again one page per transaction, so the page at fault fails alone.
+    """
+    cache = cache or LookupCache()
+    most = max(1, int(getattr(django_settings, "NEWSROOM_IMPORT_BATCH_PAGES", 50)))
+    i = 0
+    while i < len(specs) and not should_stop():
+        batch: list[ReadPage] = []
+        started = time.monotonic()
+        while i < len(specs) and len(batch) < most and time.monotonic() - started < BATCH_SECONDS / 2:
+            batch.append(read_and_parse(specs[i]))
+            i += 1
+        if prepare:
+            cache.prepare([p.parsed for p in batch if not p.error])
+        on_batch(_load_batch(batch, settings, cache))
+
+
+def _load_batch(batch: list[ReadPage], settings: ImportSettings, cache: LookupCache) -> list[PageResult]:
+    results: list[PageResult] = []
+    try:
+        with transaction.atomic():
+            for page in batch:
+                result = load_read_page(page, settings, cache)
+                results.append(result)
+                if result.outcome == PageOutcome.FAILED and settings.fail_fast:
+                    break
+    except Exception as exc:
+        cache.forget()
+        if len(batch) == 1:
+            error = f"not imported ({type(exc).__name__}: {exc})"
+            return [PageResult(batch[0].spec, PageOutcome.FAILED, error=error)]
+        return [r for page in batch for r in _load_batch([page], settings, cache)]
+    return results
 
 
 def import_pages(
@@ -100,32 +188,46 @@ def import_pages(
     planned_errors: Iterable[object] = (),
     options: dict | None = None,
     on_result: Callable[[int, int, PageResult], None] | None = None,
+    jobs: int = 1,
 ) -> ImportRun:
     """Import the pages and return the completed ImportRun.
 
     ``planned_errors`` are the problems found while planning (bad manifest entries …),
     recorded as failed files; ``options`` is extra to record (the paths given);
-    ``on_result(n, total, result)`` is called after each page (progress output).
+    ``on_result(n, total, result)`` is called after each page is committed (progress
+    output). ``jobs`` > 1 loads on that many processes (PostgreSQL; see :mod:`.jobs`).
     """
     errors = [str(e) for e in planned_errors]
     failed_files = [
         {"file": e.split(": ", 1)[0], "status": PageOutcome.FAILED.value, "error": e} for e in errors
     ]
     run = ImportRun.objects.create(
-        options=asdict(settings) | (options or {}), files=failed_files, errors=list(errors)
+        options=asdict(settings) | (options or {}) | ({"jobs": jobs} if jobs > 1 else {}),
+        files=failed_files,
+        errors=list(errors),
     )
-    cache = LookupCache()
     results: list[PageResult] = []
-    try:
-        for n, spec in enumerate(specs, start=1):
-            result = import_page(spec, settings, cache)
+    stopped = []
+
+    def take(batch: list[PageResult]) -> None:
+        for result in batch:
             results.append(result)
             if result.outcome == PageOutcome.FAILED:
-                errors.append(f"{spec.path}: {result.error}")
+                errors.append(f"{result.spec.path}: {result.error}")
             if on_result is not None:
-                on_result(n, len(specs), result)
+                on_result(len(results), len(specs), result)
             if result.outcome == PageOutcome.FAILED and settings.fail_fast:
-                break
+                stopped.append(result)
+
+    try:
+        # Forked jobs need a connection of their own each: not possible inside an open
+        # transaction (then the pages are loaded here, in it).
+        if jobs > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            from .jobs import load_on_processes
+
+            load_on_processes(specs, settings, take, jobs=jobs, should_stop=lambda: bool(stopped))
+        else:
+            load_in_batches(specs, settings, take, should_stop=lambda: bool(stopped))
     finally:
         _finish(run, failed_files, results, errors)
     if any(r.outcome in (PageOutcome.CREATED, PageOutcome.UPDATED) for r in results):

@@ -176,28 +176,26 @@ def document(date, kicker, title, subtitle, body, editor_note, reading_tip, extr
     return (date, [kicker, title, subtitle], [*blocks, editor_note, reading_tip, *extra])
 
 
-def index_documents(docs: dict[int, tuple]) -> None:
-    """Index articles whose text the caller already holds (``document()`` for each id).
-
-    For bulk writers that have just created the rows; others use ``reindex_articles``.
-    """
-    if index.supported() and docs:
-        index.write(docs, stale_ids=list(docs))
-
-
-def reindex_articles(article_ids: Iterable[int], apps=global_apps, batch_size: int = 1000) -> int:
+def reindex_articles(
+    article_ids: Iterable[int], apps=global_apps, batch_size: int = 1000, documents: dict | None = None
+) -> int:
     """Rewrite the index rows of these articles (dropping those of deleted ones).
 
-    For bulk writers (the page importer, the archive builder); model signals call it for
-    single edits. Runs in the caller's transaction. Returns how many articles were indexed.
+    Runs in the caller's transaction; the change path calls it once per transaction.
+    ``documents`` (article id -> ``document(...)``) is text the writer already holds:
+    those articles are indexed from it, the others read from the database. Returns how
+    many articles were indexed.
     """
     if not index.supported():
         return 0
+    documents = documents or {}
     ids = sorted({int(i) for i in article_ids if i is not None})
     done = 0
     for i in range(0, len(ids), batch_size):
         chunk = ids[i : i + batch_size]
-        docs = article_blocks(chunk, apps=apps)
+        missing = [pk for pk in chunk if pk not in documents]
+        docs = article_blocks(missing, apps=apps) if missing else {}
+        docs.update((pk, documents[pk]) for pk in chunk if pk in documents)
         index.write(docs, stale_ids=chunk)
         done += len(docs)
     return done

@@ -19,4 +19,4 @@ from . import reindex_articles
 @receiver(changes_committing, dispatch_uid="search-index")
 def reindex_changed(sender, changes, using, **kwargs):
     if changes.articles:
-        reindex_articles(changes.articles)
+        reindex_articles(changes.articles, documents=changes.documents)

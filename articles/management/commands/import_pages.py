@@ -7,12 +7,16 @@ Usage::
     manage.py import_pages archive/2020-10/     # a folder with its manifest.toml
     manage.py import_pages page.txt --date 2020-10-23 --page 3 --page-name 工会新闻
     manage.py import_pages --dry-run --format json seeds/   # parse only, print the page-JSON
+    manage.py import_pages --jobs 2 archive/    # two processes at once (PostgreSQL)
 
 Each file is one printed page; its issue date and page number come from the folder's
 ``manifest.toml`` or, for a single file, from ``--date``/``--page``. Each page is
-written in its own transaction: a bad file is reported on one line (file and
+written whole or not at all (a savepoint of its own; pages are committed in batches, and
+searchable as soon as they are visible): a bad file is reported on one line (file and
 problem), nothing of it is written, and the other files are still imported unless
-``--fail-fast`` is given. Imported articles are drafts unless ``--publish``.
+``--fail-fast`` is given. ``--jobs N`` loads on N processes, whole issues each
+(PostgreSQL; SQLite has one writer at a time and refuses it). Imported articles are
+drafts unless ``--publish``.
 Re-importing an unchanged file changes nothing; a changed file re-parses its page but
 keeps every article an editor has changed (``--replace`` overwrites them too).
 Every run that writes is recorded as an ImportRun; the run itself is
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from articles.importer.loader import PageOutcome, PageResult
 from articles.importer.plan import PageSpec, Placement, UsageError, make_plan
@@ -71,10 +76,23 @@ class Command(BaseCommand):
             help="with --dry-run: 'json' prints the parsed pages as page-JSON",
         )
         parser.add_argument("--fail-fast", action="store_true", help="stop at the first bad file")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="load on N processes at once, whole issues each (PostgreSQL only; default 1)",
+        )
 
     def handle(self, *args, **options):
         if options["format"] == "json" and not options["dry_run"]:
             raise CommandError("--format json goes with --dry-run (a real import reports in text)")
+        if options["jobs"] < 1:
+            raise CommandError(f"--jobs must be at least 1 (got {options['jobs']})")
+        if options["jobs"] > 1 and connection.vendor != "postgresql":
+            raise CommandError(
+                f"--jobs needs PostgreSQL: {connection.vendor} has one writer at a time "
+                "(a single import already writes many pages per transaction)"
+            )
         paths = options["paths"] or [Path(settings.BASE_DIR) / "seeds"]
         placement = Placement(
             date=options["date"],
@@ -140,7 +158,14 @@ class Command(BaseCommand):
             if result.outcome == PageOutcome.FAILED:
                 self.stderr.write(f"{result.spec.path}: {result.error}")
 
-        run = import_pages(specs, import_settings, planned_errors=errors, options=recorded, on_result=report)
+        run = import_pages(
+            specs,
+            import_settings,
+            planned_errors=errors,
+            options=recorded,
+            on_result=report,
+            jobs=options["jobs"],
+        )
         self._say(_summary(run.counts), 1)
         if run.errors:
             stop = " (stopped at the first bad file: --fail-fast)" if options["fail_fast"] else ""
