@@ -12,7 +12,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_article_version"),
+        ("articles", "0007_record_old_addresses"),
     ]
 
     operations = [
