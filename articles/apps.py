@@ -31,7 +31,7 @@ def search_index_current(sender, using="default", verbosity=1, **kwargs):
         return
     stored = index.stored_format(connection)
     if stored is None and index.META_TABLE not in connection.introspection.table_names():
-        return  # migrated backwards past 0008
+        return  # migrated backwards past 0010
     if stored == index.FORMAT:
         return
     with transaction.atomic(using=using):

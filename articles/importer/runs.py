@@ -125,9 +125,10 @@ def import_page(spec: PageSpec, settings: ImportSettings, cache: LookupCache | N
     return load_read_page(read_and_parse(spec), settings, cache or LookupCache())
 
 
-#: Pages per transaction: ``NEWSROOM_IMPORT_BATCH_PAGES``. Each page is its own savepoint (a bad page still fails alone),
-#: but the index work, the page-cache bump and the commit are paid once per batch; a batch
-#: also ends after BATCH_SECONDS so other writers (on SQLite: everyone) never wait long.
+#: Pages per transaction: ``NEWSROOM_IMPORT_BATCH_PAGES``. Each page is its own savepoint
+#: (a bad page still fails alone), but the index work, the page-cache bump and the commit
+#: are paid once per batch; a batch also ends after about BATCH_SECONDS so other writers
+#: (on SQLite: everyone) never wait long.
 BATCH_SECONDS = 0.5
 
 

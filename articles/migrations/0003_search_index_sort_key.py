@@ -2,7 +2,7 @@
 
 Drops the 0002 tables and creates them in the sort-key layout (plain SQL, frozen
 here). The rows are filled after ``migrate`` by the ``post_migrate`` hook in
-articles/apps.py, which rebuilds the index whenever its stored format (0008) is not the
+articles/apps.py, which rebuilds the index whenever its stored format (0010) is not the
 one the code writes — a migration never imports application code.
 """
 

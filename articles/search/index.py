@@ -29,7 +29,7 @@ matches seen so far. A term in 90 % of 1.5 million articles costs one or two sli
 a rare term ends with one slice over everything older. When more articles match, the
 newest ``WINDOW`` of them are the results.
 
-The tables are created by migrations (0002, 0003, 0008: plain SQL, no application code);
+The tables are created by migrations (0002, 0003, 0010: plain SQL, no application code);
 ``FORMAT`` names the layout of the rows, and a ``post_migrate`` hook (articles/apps.py)
 rebuilds the index when the stored format differs. Other database vendors have no index
 and fall back to a slow scan.

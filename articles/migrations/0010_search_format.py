@@ -12,7 +12,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_record_old_addresses"),
+        ("articles", "0009_page_freshness"),
     ]
 
     operations = [
