@@ -4,15 +4,23 @@ Builds an archive of page files from the seed pages (each seed page repeated ove
 issue dates, with a manifest), then times
 
 1. parsing alone: decode_page + parse_page over every file, in this process;
-2. a full import into a fresh SQLite file: ``manage.py import_pages`` (in-process via
-   call_command, one transaction per page, search index and all).
+2. a full import into a fresh database — ``manage.py import_pages`` (in-process via
+   call_command: batches of pages per transaction, search index and page cache included)
+   — split into its steps: reading and parsing, writing the rows, the change path
+   (search index, page-cache freshness, article versions) and the commit itself; with
+   the CPU time of this process and, on PostgreSQL, of its server backend ("one core":
+   pages per CPU second, whatever else the machine is doing);
+3. on PostgreSQL, ``import_pages --jobs N`` for each N of ``--jobs`` (wall clock), each
+   into a fresh database.
 
 Usage::
 
-    .venv/bin/python bench/import_pages.py            # 5,000 pages (1,000 dates x 5 seeds)
-    .venv/bin/python bench/import_pages.py --pages 10000
+    .venv/bin/python bench/import_pages.py                          # 5,000 pages, SQLite
+    .venv/bin/python bench/import_pages.py --database postgresql --jobs 1,2,4 --pages 4000
 
-Writes its files under bench/out/ (git-ignored). Prints a markdown table.
+Writes its files under bench/out/ (git-ignored). PostgreSQL runs use the database named
+by ``BENCH_POSTGRES_IMPORT_URL`` (default ``…/newsroom_bench_import``), dropped and
+created for each run. Prints a markdown table and the machine's load average.
 """
 
 from __future__ import annotations
@@ -21,17 +29,24 @@ import argparse
 import datetime
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+PG_URL = os.environ.get(
+    "BENCH_POSTGRES_IMPORT_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench_import"
+)
 
 
 def build_archive(folder: Path, pages: int) -> list[Path]:
-    """Write ``pages`` page files and their manifest.toml into ``folder``."""
+    """Write ``pages`` page files and their manifest.toml into ``folder`` (reused if complete)."""
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    marker = folder / f".complete-{pages}"
+    if marker.exists():
+        return sorted(folder.glob("*.txt"))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     start = datetime.date(2000, 1, 1)
@@ -47,6 +62,7 @@ def build_archive(folder: Path, pages: int) -> list[Path]:
             f'[files."{name}"]\ndate = "{date}"\npage = {seed + 1}\npage_name = "第{seed + 1}版"\n'
         )
     (folder / "manifest.toml").write_text("\n".join(manifest), encoding="utf-8")
+    marker.touch()
     return files
 
 
@@ -60,34 +76,107 @@ def bench_parse(files: list[Path]) -> float:
     return len(files) / (time.perf_counter() - started)
 
 
-def bench_import(folder: Path, pages: int) -> tuple[float, dict]:
-    from django.core.management import call_command
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (same machine), or 0."""
+    from django.db import connection
 
-    from articles.models import Article, Byline, ImportRun, Photo
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_import(folder: Path, pages: int) -> dict:
+    """One full import in this process, its steps timed."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    import articles.changes as changes
+    from articles.importer import runs
+    from articles.models import Article, Byline, ImportRun
 
     call_command("migrate", "--noinput", verbosity=0)
+    steps = {"read and parse": 0.0, "change path (index, cache)": 0.0, "commit": 0.0}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                steps[name] += time.perf_counter() - t
+
+        return wrapper
+
+    runs.read_and_parse = timed("read and parse", runs.read_and_parse)
+    from newsroom.db import base
+
+    hooks = base._before_commit
+    hooks[hooks.index(changes.flush)] = timed("change path (index, cache)", changes.flush)
+    connection._commit = timed("commit", connection._commit)
+    cpu, backend = time.process_time(), _backend_cpu()
     started = time.perf_counter()
     call_command("import_pages", str(folder), verbosity=0)
     elapsed = time.perf_counter() - started
-    counts = {
+    cpu, backend = time.process_time() - cpu, _backend_cpu() - backend
+    steps["write rows"] = elapsed - sum(steps.values())
+    return {
+        "rate": pages / elapsed,
+        "cpu_rate": pages / (cpu + backend),
+        "client_cpu": cpu,
+        "backend_cpu": backend,
+        "steps_ms": {k: v / pages * 1000 for k, v in steps.items()},
         "articles": Article.objects.count(),
-        "photos": Photo.objects.count(),
         "bylines": Byline.objects.count(),
         "run": ImportRun.objects.get().counts,
     }
-    return pages / elapsed, counts
+
+
+def fresh_postgres(url: str) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+        conn.execute(f"CREATE DATABASE \"{cfg['NAME']}\" ENCODING 'UTF8' TEMPLATE template0")
+
+
+def run_jobs(folder: Path, pages: int, jobs: int) -> float:
+    """``manage.py import_pages --jobs N`` into a fresh PostgreSQL database: pages per second."""
+    fresh_postgres(PG_URL)
+    env = {**os.environ, "DATABASE_URL": PG_URL, "DJANGO_DEBUG": "0"}
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-" + "k" * 40)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run([*manage, "import_pages", "--jobs", str(jobs), "-v0", str(folder)], env=env, check=True)
+    return pages / (time.perf_counter() - started)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000, help="how many page files (default 5000)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--jobs", default="", help="PostgreSQL: comma-separated --jobs values to time")
     args = parser.parse_args()
 
-    db = OUT / "import.sqlite3"
     OUT.mkdir(parents=True, exist_ok=True)
-    for stale in OUT.glob("import.sqlite3*"):
-        stale.unlink()
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    if args.database == "sqlite":
+        db = OUT / "import.sqlite3"
+        for stale in OUT.glob("import.sqlite3*"):
+            stale.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    else:
+        fresh_postgres(PG_URL)
+        os.environ["DATABASE_URL"] = PG_URL
     os.environ["DJANGO_DEBUG"] = "0"  # production settings: no query recording
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-" + "k" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
@@ -96,15 +185,27 @@ def main() -> None:
 
     django.setup()
 
-    files = build_archive(OUT / "archive", args.pages)
+    folder = OUT / f"archive-{args.pages}"
+    files = build_archive(folder, args.pages)
+    load = os.getloadavg()[0]
     parse_rate = bench_parse(files)
-    import_rate, counts = bench_import(OUT / "archive", args.pages)
-    print("| pages | parse only (pages/s) | full import into SQLite (pages/s) | articles | bylines |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    result = bench_import(folder, args.pages)
     print(
-        f"| {args.pages:,} | {parse_rate:,.0f} | {import_rate:,.0f} | "
-        f"{counts['articles']:,} | {counts['bylines']:,} |"
+        f"| pages | parse only (pages/s) | full import into {args.database} (pages/s) "
+        "| per CPU second (pages) | articles | bylines |"
     )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        f"| {args.pages:,} | {parse_rate:,.0f} | {result['rate']:,.0f} | {result['cpu_rate']:,.0f} "
+        f"| {result['articles']:,} | {result['bylines']:,} |"
+    )
+    print()
+    print("Per page (ms, wall): " + ", ".join(f"{k} {v:.2f}" for k, v in result["steps_ms"].items()))
+    print(f"CPU: import process {result['client_cpu']:.1f} s, server backend {result['backend_cpu']:.1f} s")
+    for jobs in [int(j) for j in args.jobs.split(",") if j]:
+        rate = run_jobs(folder, args.pages, jobs)
+        print(f"--jobs {jobs}: {rate:,.0f} pages/s (wall)")
+    print(f"(load average {load:.1f} → {os.getloadavg()[0]:.1f}; 2 cores)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ the newest 2,000 matches (the ranking window).
 
     python bench/search.py                      # both databases, 200,000 articles
     python bench/search.py --only sqlite --articles 50000 --repeat 30
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/other python bench/search.py --only postgresql
+
+A request's cost is timed: ``search_articles()`` reads the window from the index (once),
+then the first 20 rows, or the count. The load average of the machine before and after
+each database's run is printed under the table.
 
 Each database is benchmarked in a fresh process (Django is configured once per process).
 """
@@ -28,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATABASES = {
-    "sqlite": f"sqlite:///{OUT / 'bench.sqlite3'}",
-    "postgresql": "postgres://postgres@127.0.0.1:5432/newsroom_bench",
+    "sqlite": os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}"),
+    "postgresql": os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench"),
 }
 QUERIES = {
     "2 字": ["工会", "职工", "劳动", "书屋", "维权", "企业"],
@@ -66,7 +71,7 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
     if have < articles:
         print(f"[{name}] building {articles - have} articles …", file=sys.stderr)
         print(f"[{name}] {build_archive(articles - have)}", file=sys.stderr)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not os.environ.get("BENCH_NO_VACUUM"):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     elif connection.vendor == "sqlite":
@@ -98,13 +103,21 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
         return times
 
     rows = []
+
+    def first_page(q):  # what a search request does: read the window, rank, fetch 20
+        return list(search_articles(Article.objects.published(), q)[:20])
+
+    def count_of(q):  # what its paginator adds: the window again, and the count
+        return search_articles(Article.objects.published(), q).count()
+
+    load_before = os.getloadavg()
     for label, queries in QUERIES.items():
         page, count, scan, scan_count, hits = [], [], [], [], []
         for q in queries:
             qs = search_articles(Article.objects.published(), q)
-            list(qs[:20])  # warm the cache
-            page += timed(lambda qs=qs: list(qs[:20]), repeat)
-            count += timed(lambda qs=qs: qs.count(), max(3, repeat // 4))
+            first_page(q)  # warm the cache
+            page += timed(lambda q=q: first_page(q), repeat)
+            count += timed(lambda q=q: count_of(q), max(3, repeat // 4))
             scan += timed(lambda q=q: list(like(q)[:20]), like_repeat)
             scan_count += timed(lambda q=q: like(q).count(), like_repeat)
             hits.append(f"{qs.count()}/{like(q).count()}")
@@ -120,16 +133,19 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
                 "like_median": statistics.median(scan),
                 "like_p95": percentile(scan, 95),
                 "like_count_median": statistics.median(scan_count),
+                "like_count_p95": percentile(scan_count, 95),
             }
         )
-    return {"database": name, "articles": total, "rows": rows}
+    load = f"{load_before[0]:.1f} → {os.getloadavg()[0]:.1f}"
+    return {"database": name, "articles": total, "rows": rows, "load": load}
 
 
 def table(results: list[dict]) -> str:
     lines = [
         "| 数据库 | 查询类别 | 结果数/LIKE 命中数 | 前 20 条 中位数 | 前 20 条 p95 | 计数 中位数 | 计数 p95 "
-        "| LIKE 前 20 条 中位数 | LIKE 前 20 条 p95 | LIKE 计数 中位数 |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| LIKE 前 20 条 中位数 | LIKE 前 20 条 p95 | LIKE 计数 中位数 | LIKE 计数 p95 "
+        "| p95 倍数 前 20 / 计数 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         for r in result["rows"]:
@@ -137,9 +153,11 @@ def table(results: list[dict]) -> str:
                 f"| {result['database']} ({result['articles']:,}) | {r['class']} | {r['matches']} "
                 f"| {r['page_median']:.1f} | {r['page_p95']:.1f} | {r['count_median']:.1f} "
                 f"| {r['count_p95']:.1f} | {r['like_median']:.0f} | {r['like_p95']:.0f} "
-                f"| {r['like_count_median']:.0f} |"
+                f"| {r['like_count_median']:.0f} | {r['like_count_p95']:.0f} "
+                f"| {r['like_p95'] / r['page_p95']:.0f}× / {r['like_count_p95'] / r['count_p95']:.0f}× |"
             )
-    return "\n".join(lines)
+    loads = ", ".join(f"{r['database']}: load average {r['load']}" for r in results)
+    return "\n".join(lines) + f"\n\n({loads}; 2 cores)"
 
 
 def main(argv: list[str] | None = None) -> int:
