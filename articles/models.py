@@ -37,6 +37,15 @@ class Role(models.TextChoices):
     UNKNOWN = "", "未注明"
 
 
+class EditorialState(models.TextChoices):
+    """Where an article stands, as editors see it (from ``status``, ``published_at``, ``needs_review``)."""
+
+    DRAFT = "draft", "草稿"
+    REVIEW = "review", "待审"
+    SCHEDULED = "scheduled", "定时"
+    PUBLISHED = "published", "已发布"
+
+
 class BlockType(models.TextChoices):
     PARAGRAPH = "paragraph", "段落"
     SUBHEAD = "subhead", "小标题"
@@ -388,6 +397,19 @@ class ArticleQuerySet(VisibleQuerySet):
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
 
+    def in_state(self, state: str):
+        """Articles in one :class:`EditorialState` (草稿 is a draft needing no review)."""
+        published = Q(status=Article.Status.PUBLISHED)
+        due = Q(published_at__lte=timezone.now())
+        return self.filter(
+            {
+                EditorialState.DRAFT: ~published & Q(needs_review=False),
+                EditorialState.REVIEW: ~published & Q(needs_review=True),
+                EditorialState.SCHEDULED: published & ~due,
+                EditorialState.PUBLISHED: published & due,
+            }[state]
+        )
+
     def needing_review(self):
         return self.filter(needs_review=True)
 
@@ -566,6 +588,13 @@ class Article(TimeStampedModel):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def editorial_state(self) -> EditorialState:
+        """草稿, 待审 (a draft the import flagged), 定时 (published from a later time) or 已发布."""
+        if self.status != self.Status.PUBLISHED:
+            return EditorialState.REVIEW if self.needs_review else EditorialState.DRAFT
+        return EditorialState.PUBLISHED if self.is_published else EditorialState.SCHEDULED
 
     @property
     def headline(self) -> str:

@@ -328,7 +328,7 @@ def article(request, pk):
         .first()
     )
     canonical = absolute(request, obj.get_absolute_url())
-    return render(
+    response = render(
         request,
         "site/article.html",
         {
@@ -348,6 +348,9 @@ def article(request, pk):
             "json_ld": news_article_json_ld(request, obj, bylines, photos, canonical),
         },
     )
+    if not obj.is_published:  # an editor's preview: kept by no cache, shared or private
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+    return response
 
 
 def _merged_article_redirect(pk: int):

@@ -6,6 +6,7 @@ current values are read from the HTML, a few are changed, and the whole form is 
 
 import datetime
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Column, ImportRun, Issue, Photo
+from articles.models import Article, Column, ImportRun, Issue, Person, Photo
 from articles.roles import EDITOR_GROUP
 
 from .factories import (
@@ -222,7 +223,7 @@ def test_article_list_shows_the_columns_editors_need(editor_client, draft):
     draft.column = ColumnFactory(name="工会博览")
     draft.save()
     html = editor_client.get(CHANGELIST).content.decode()
-    for text in ("主题", "栏目", "出版日期", "版次", "状态", "待审核", "最后修改", "工会博览", "03版"):
+    for text in ("主题", "栏目", "日期·版次", "状态", "审核", "待审核", "最后修改", "工会博览", "03版·1"):
         assert text in html
 
 
@@ -278,6 +279,10 @@ def varied(db):
         ),
         ("edited__exact=1", set()),
         ("queue=review", {"工会乙", "工会丙", "去年丁"}),
+        ("state=draft", {"去年丁"}),
+        ("state=review", {"工会乙"}),
+        ("state=published", {"要闻甲", "工会丙"}),
+        ("state=scheduled", set()),
     ],
 )
 def test_article_list_filters(editor_client, varied, query, expected):
@@ -567,6 +572,8 @@ def test_merge_asks_for_confirmation_then_merges_in_page_order(editor_client, ed
         follow=True,
     )
     assert any("已把 2 篇稿件合并为" in m for m in messages_of(response))
+    assert response.redirect_chain[-1][0] == change_url(draft)  # lands on the merged article
+    assert response.context["original"] == draft
     assert not Article.objects.filter(pk=second.pk).exists()
     draft.refresh_from_db()
     assert draft.body[-2:] == [
@@ -784,3 +791,68 @@ def test_create_editor_update_makes_an_existing_user_an_editor(django_user_model
     call_command("create_editor", "zhao", "--update", verbosity=0)
     user.refresh_from_db()
     assert user.is_staff and user.groups.filter(name=EDITOR_GROUP).exists()
+
+
+# --- states, preview, photo credits -----------------------------------------------------------
+
+
+def test_editors_see_draft_review_scheduled_and_published_with_its_time(editor_client, varied):
+    later = timezone.now() + datetime.timedelta(days=2)
+    Article.objects.filter(pk=varied["a"].pk).update(published_at=later)
+    response = editor_client.get(CHANGELIST)
+    html = response.content.decode()
+    states = dict(
+        re.findall(r'<th class="field-title"><a [^>]*>([^<]+)</a></th>.*?nr-state-\w+">([^<]+)<', html, re.S)
+    )
+    assert states == {"要闻甲": "定时", "工会乙": "待审", "工会丙": "已发布", "去年丁": "草稿"}
+    assert timezone.localtime(later).strftime("%m-%d %H:%M") in html
+    assert set(list_titles(editor_client.get(f"{CHANGELIST}?state=scheduled"))) == {"要闻甲"}
+    form = editor_client.get(change_url(varied["a"])).content.decode()
+    assert "当前状态" in form and "nr-state-scheduled" in form
+    assert editor_client.get(f"{CHANGELIST}?state=nonsense").status_code in (200, 302)  # the admin's ?e=1
+
+
+def test_a_draft_has_a_preview_link_for_staff_only_never_cached(editor_client, draft):
+    from django.test import Client
+
+    form = editor_client.get(change_url(draft)).content.decode()
+    assert f'<a class="nr-preview" href="{draft.get_absolute_url()}"' in form and "预览（仅编辑可见）" in form
+    assert 'class="viewsitelink"' not in form  # no “在站点上查看” to a page readers cannot see
+    preview = editor_client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "草稿预览" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    assert Client().get(draft.get_absolute_url()).status_code == 404  # a reader, even after the preview
+
+
+def test_photo_credits_are_edited_on_the_article_form(editor_client, editor, draft):
+    photo = PhotoFactory(page=draft.page, article=draft, position=1, title="检修现场")
+    PhotoCreditFactory(photo=photo, person=PersonFactory(name="杨长武"), role="通讯员")
+    response = editor_client.get(change_url(draft))
+    data = form_data(response)
+    assert data["photos-0-credits_text"] == "通讯员 杨长武"
+    data["photos-0-credits_text"] = "本报记者 张三 李四 通讯员 杨长武 摄"
+    response = editor_client.post(change_url(draft), data)
+    assert response.status_code == 302
+    credits = [(c.person.name, c.role) for c in photo.credits.order_by("order")]
+    assert credits == [("张三", "记者"), ("李四", "记者"), ("杨长武", "通讯员")]
+    assert Person.objects.filter(name="杨长武").count() == 1  # the same person, not a new one
+    draft.refresh_from_db()
+    assert draft.edited and draft.edited_by == editor
+    assert (
+        form_data(editor_client.get(change_url(draft)))["photos-0-credits_text"]
+        == "记者 张三 李四 通讯员 杨长武"
+    )
+
+
+def test_a_credit_line_that_is_no_credit_is_a_form_error(editor_client, draft):
+    photo = PhotoFactory(page=draft.page, article=draft, position=1)
+    PhotoCreditFactory(photo=photo, person=PersonFactory(name="杨长武"))
+    data = form_data(editor_client.get(change_url(draft)))
+    data["photos-0-credits_text"] = "这不是一个署名而是一句话"
+    response = editor_client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "无法识别的摄影署名" in response.content.decode()
+    assert [c.person.name for c in photo.credits.all()] == ["杨长武"]  # nothing written
+    data["photos-0-credits_text"] = ""
+    assert editor_client.post(change_url(draft), data).status_code == 302
+    assert not photo.credits.exists()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..models import Article, PageSource, Photo
+from ..models import Article, EditorialState, PageSource, Photo
 from ..search import SearchQueryError, highlight, search_articles
-from .filters import PageNumberFilter, ReviewQueueFilter
+from .filters import PageNumberFilter, ReviewQueueFilter, StateFilter
 from .forms import ArticleForm
 from .inlines import ArticlePhotoInline, BylineInline
 from .merge_split import MergeSplitMixin
@@ -18,19 +19,10 @@ from .merge_split import MergeSplitMixin
 @admin.register(Article)
 class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
     form = ArticleForm
-    list_display = (
-        "title",
-        "column",
-        "issue_date",
-        "page_label",
-        "position",
-        "status",
-        "needs_review",
-        "edited",
-        "last_change",
-    )
+    # Fits a 1280 px window beside the filters (tests/test_admin_layout.py measures it).
+    list_display = ("title", "place", "column", "state", "review", "last_change")
     list_display_links = ("title",)
-    list_filter = (ReviewQueueFilter, "status", "needs_review", "edited", "column", PageNumberFilter)
+    list_filter = (ReviewQueueFilter, StateFilter, "needs_review", "edited", "column", PageNumberFilter)
     date_hierarchy = "page__issue__date"
     search_fields = ("title",)  # shows the box; the search itself is articles.search (get_search_results)
     search_help_text = "搜索引题、主题、副题、正文和署名（每个词至少两个字，可用引号括住词组）。"
@@ -39,7 +31,16 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = ("column", "page", "continued_from")
     inlines = (BylineInline, ArticlePhotoInline)
-    readonly_fields = ("warnings_list", "edited", "edited_at", "edited_by", "created_at", "updated_at")
+    readonly_fields = (
+        "warnings_list",
+        "state_display",
+        "preview_link",
+        "edited",
+        "edited_at",
+        "edited_by",
+        "created_at",
+        "updated_at",
+    )
     actions = ("publish_selected", "unpublish_selected", "mark_reviewed", "merge_selected", "split_selected")
     save_on_top = True
 
@@ -49,7 +50,10 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
         ("正文", {"fields": ("body",)}),
         ("编者按、阅读提示与来源", {"fields": ("editor_note", "reading_tip", "source_note")}),
         ("转版", {"fields": (("continued_from_page", "continued_to_page"), "continued_from")}),
-        ("审核与发布", {"fields": (("status", "published_at"), "needs_review")}),
+        (
+            "审核与发布",
+            {"fields": (("state_display", "preview_link"), ("status", "published_at"), "needs_review")},
+        ),
         ("修改记录", {"fields": (("edited", "edited_by", "edited_at"), ("created_at", "updated_at"))}),
     )
 
@@ -63,17 +67,73 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
 
     # list columns
 
-    @admin.display(description="出版日期", ordering="page__issue__date")
-    def issue_date(self, article):
-        return article.page.issue.date
+    @admin.display(description="日期·版次", ordering="page__issue__date")
+    def place(self, article):
+        """2020-10-23 03版·2 (the issue date, page and position on it); 约 marks an estimated date."""
+        issue = article.page.issue
+        return format_html(
+            '<span class="nr-nowrap">{}{}</span> <span class="nr-nowrap">{}·{}</span>',
+            "约" if issue.date_estimated else "",
+            issue.date.isoformat(),
+            article.page.label,
+            article.position,
+        )
 
-    @admin.display(description="版次", ordering="page__number")
-    def page_label(self, article):
-        return article.page.label
+    @admin.display(description="状态", ordering="status")
+    def state(self, article):
+        """草稿, 待审, 定时 (with its time, on a line of its own) or 已发布, as a tag."""
+        state = article.editorial_state
+        tag = format_html('<span class="nr-state nr-state-{}">{}</span>', state.value, state.label)
+        if state != EditorialState.SCHEDULED:
+            return tag
+        when = timezone.localtime(article.published_at)
+        return format_html(
+            '{}<br><time class="nr-nowrap" datetime="{}">{}</time>',
+            tag,
+            when.isoformat(),
+            when.strftime("%m-%d %H:%M"),
+        )
+
+    @admin.display(description="审核", ordering="needs_review")
+    def review(self, article):
+        """待审核 / 已改 marks, short enough for the list."""
+        marks = []
+        if article.needs_review:
+            marks.append(
+                format_html('<span class="nr-review" title="{}">待审核</span>', "导入时有需要人工核对的猜测")
+            )
+        if article.edited:
+            marks.append(
+                format_html('<span class="nr-edited" title="{}">已改</span>', "编辑已修改，重新导入时保留")
+            )
+        return format_html_join(" ", "{}", ((m,) for m in marks)) or "—"
 
     @admin.display(description="最后修改", ordering="updated_at")
     def last_change(self, article):
-        return article.updated_at
+        return format_html(
+            '<span class="nr-nowrap">{}</span>',
+            timezone.localtime(article.updated_at).strftime("%m-%d %H:%M"),
+        )
+
+    @admin.display(description="当前状态")
+    def state_display(self, article):
+        if not article.pk:
+            return "—"
+        return self.state(article)
+
+    @admin.display(description="预览")
+    def preview_link(self, article):
+        """A draft or scheduled article: the reader page as it will look (staff only, never cached)."""
+        if not article.pk:
+            return "保存后可预览"
+        if article.is_published:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">在读者网站上查看</a>', article.get_absolute_url()
+            )
+        return format_html(
+            '<a class="nr-preview" href="{}" target="_blank" rel="noopener">预览（仅编辑可见）</a>',
+            article.get_absolute_url(),
+        )
 
     @admin.display(description="导入提示")
     def warnings_list(self, article):

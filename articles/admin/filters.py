@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 
-from ..models import Article, Page
+from ..models import Article, EditorialState, Page
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -23,6 +23,24 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         if self.value() == self.QUEUE:
             return queryset.filter(Q(needs_review=True) | Q(status=Article.Status.DRAFT))
         return queryset
+
+
+class StateFilter(admin.SimpleListFilter):
+    """草稿, 待审, 定时, 已发布 (Article.editorial_state)."""
+
+    title = "状态"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return EditorialState.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in EditorialState.values:
+            raise IncorrectLookupParameters(f"没有这个状态：{value}")
+        return queryset.in_state(value)
 
 
 class PageNumberFilter(admin.SimpleListFilter):

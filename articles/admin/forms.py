@@ -10,7 +10,11 @@ from django.utils.html import format_html
 
 from ..editing import body_to_text, text_to_body
 from ..images import ALLOWED_FORMATS, refresh_dimensions, refresh_thumbnail, validate_photo_upload
-from ..models import Article, Column, Photo
+from ..models import Article, Column, Person, Photo, PhotoCredit, Role
+from ..parsing.credits import parse_people
+
+#: Roles a credit line can name (the byline role words; 摄影 and 作者 are implied, not written).
+CREDIT_ROLES = {r.value for r in Role} - {Role.PHOTOGRAPHER.value, Role.AUTHOR.value, Role.UNKNOWN.value}
 
 BODY_HELP = (
     "正文书写约定：空一行分段；以“## ”（两个井号加一个空格）开头的一行是小标题；"
@@ -132,6 +136,67 @@ class PhotoForm(forms.ModelForm):
             photo.save()
             self._save_m2m()
         return photo
+
+
+CREDITS_HELP = (
+    "与署名相同的写法：身份词在前，适用于其后的每个姓名，直到下一个身份词，"
+    "如“本报通讯员 杨长武”“记者 张三 通讯员 李四”；末尾的“摄”可写可不写。留空表示没有摄影署名。"
+)
+
+
+def credits_to_text(credits) -> str:
+    """A photo's credits in the byline convention: names without a role first, then by role."""
+    plain = [c.person.name for c in credits if c.role not in CREDIT_ROLES]
+    parts, last_role = [" ".join(plain)] if plain else [], None
+    for c in credits:
+        if c.role in CREDIT_ROLES:
+            parts.append(c.person.name if c.role == last_role else f"{c.role} {c.person.name}")
+            last_role = c.role
+    return " ".join(parts)
+
+
+def text_to_credits(text: str) -> list[tuple[str, str]]:
+    """``[(name, role), …]`` from the byline convention; a ValidationError names what is not."""
+    text = text.strip()
+    if text.endswith("摄"):
+        text = text[:-1].rstrip()
+    if not text:
+        return []
+    people = parse_people(text)
+    if not people:
+        raise forms.ValidationError(f"无法识别的摄影署名：“{text}”。{CREDITS_HELP}")
+    credits, seen = [], set()
+    for person in people:
+        role = person.role.value if person.role.value in CREDIT_ROLES else ""
+        if person.name not in seen:
+            seen.add(person.name)
+            credits.append((person.name, role))
+    return credits
+
+
+class ArticlePhotoForm(PhotoForm):
+    """A photo on its article's form, its credits edited as one line of text (PhotoCredit rows)."""
+
+    credits_text = forms.CharField(label="摄影署名", required=False, max_length=200, help_text=CREDITS_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            credits = self.instance.credits.select_related("person").order_by("order", "pk")
+            self.initial.setdefault("credits_text", credits_to_text(list(credits)))
+
+    def clean_credits_text(self):
+        self.parsed_credits = text_to_credits(self.cleaned_data.get("credits_text") or "")
+        return self.cleaned_data["credits_text"]
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "credits_text" in self.changed_data:
+            photo = self.instance
+            photo.credits.all().delete()
+            for order, (name, role) in enumerate(self.parsed_credits):
+                person, _ = Person.objects.get_or_create(name=name, affiliation="")
+                PhotoCredit.objects.create(photo=photo, person=person, role=role, order=order)
 
 
 def thumbnail_html(photo: Photo | None):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Article, Byline, Page, Photo, PhotoCredit
-from .forms import PhotoForm, thumbnail_html
+from .forms import ArticlePhotoForm, PhotoForm, thumbnail_html
 
 
 class BylineInline(admin.TabularInline):
@@ -21,9 +21,9 @@ class ArticlePhotoInline(admin.StackedInline):
     """Photos illustrating the article; new ones go on the article's page, after its other photos."""
 
     model = Photo
-    form = PhotoForm
+    form = ArticlePhotoForm
     fk_name = "article"
-    fields = (("image", "thumbnail_preview"), "title", "caption", "agency")
+    fields = (("image", "thumbnail_preview"), "title", "caption", "credits_text", "agency")
     readonly_fields = ("thumbnail_preview",)
     extra = 0
     ordering = ("position",)
@@ -57,11 +57,16 @@ class PageArticleInline(admin.TabularInline):
         return False
 
 
-class PagePhotoInline(admin.TabularInline):
+class PagePhotoInline(admin.StackedInline):
+    """The page's photos, stacked so the form fits the window (a row of upload, caption and
+    article fields was twice as wide as a 1280 px screen)."""
+
     model = Photo
     form = PhotoForm
     fk_name = "page"
-    fields = ("position", "thumbnail_preview", "image", "title", "caption", "agency", "article")
+    fields = (("position", "article"), ("image", "thumbnail_preview"), "title", "caption", "agency")
+    verbose_name = "本版图片"
+    verbose_name_plural = "本版图片"
     readonly_fields = ("thumbnail_preview",)
     ordering = ("position",)
     extra = 0

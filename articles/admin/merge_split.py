@@ -42,7 +42,7 @@ class MergeSplitMixin:
                 "media": self.media,
             }
             return TemplateResponse(request, "admin/articles/article/merge_confirmation.html", context)
-        first, rest = articles[0], articles[1:]
+        rest = articles[1:]
         try:
             with transaction.atomic():
                 self.log_deletions(request, Article.objects.filter(pk__in=[a.pk for a in rest]))
@@ -56,16 +56,10 @@ class MergeSplitMixin:
             self.message_user(request, str(exc), messages.ERROR)
             return None
         self.message_user(
-            request,
-            format_html(
-                '已把 {} 篇稿件合并为 <a href="{}">{}</a>，请核对正文。',
-                len(articles),
-                reverse("admin:articles_article_change", args=[quote(first.pk)]),
-                merged.title,
-            ),
-            messages.SUCCESS,
+            request, f"已把 {len(articles)} 篇稿件合并为“{merged.title}”，请核对正文。", messages.SUCCESS
         )
-        return None
+        # The editor lands on the merged article, to check the joined text.
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[quote(merged.pk)]))
 
     @admin.action(description="拆分稿件（只选一篇）", permissions=["change"])
     def split_selected(self, request, queryset):
