@@ -85,6 +85,7 @@ def test_after_a_merge_the_merged_away_addresses_redirect_to_the_merged_article(
     second = story(page, 2, "第二篇稿件")
     third = story(page, 3, "第三篇稿件")
     url_first, url_second = first.get_absolute_url(), second.get_absolute_url()
+    assert "第二篇稿件" in lands_on(client, url_second)[1]  # now in the readers' page cache
     merged = merge_articles([first, second])
     assert merged.pk == first.pk
     assert not Article.objects.filter(pk=second.pk).exists()
