@@ -138,7 +138,7 @@ class ChangeSet:
             for values in (before, after):
                 if values and values.get("article_id") is not None:
                     self.documents.pop(values["article_id"], None)
-        elif model is PhotoCredit or (model in FANS_OUT and before):
+        elif model is PhotoCredit or (model in FANS_OUT and _fans_out(model, before, after)):
             self.documents.clear()  # reaches articles through rows not at hand: read them back
 
     def add(self, model, pk, before: dict | None, after: dict | None) -> None:
@@ -186,6 +186,14 @@ class ChangeSet:
         if self.moved_pages:
             self.articles |= set(articles.filter(page__in=self.moved_pages).values_list("pk", flat=True))
         return self
+
+
+def _fans_out(model, before: dict | None, after: dict | None) -> bool:
+    """Whether this change of an existing row reaches every article under it."""
+    names, _ = FANS_OUT[model]
+    if not before or not after:
+        return False
+    return any(name in before and before[name] != after.get(name) for name in names)
 
 
 # --- collecting ---------------------------------------------------------------------------------

@@ -119,8 +119,9 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
             page += timed(lambda q=q: first_page(q), repeat)
             count += timed(lambda q=q: count_of(q), max(3, repeat // 4))
             scan += timed(lambda q=q: list(like(q)[:20]), like_repeat)
-            scan_count += timed(lambda q=q: like(q).count(), like_repeat)
-            hits.append(f"{qs.count()}/{like(q).count()}")
+            scan_hits = []
+            scan_count += timed(lambda q=q, out=scan_hits: out.append(like(q).count()), like_repeat)
+            hits.append(f"{qs.count()}/{scan_hits[-1]}")
         rows.append(
             {
                 "class": label,

@@ -526,6 +526,22 @@ class TestIndexFollowsChanges:
         rebuild_index()
         assert _index_dump() == imported
 
+    def test_edits_after_the_import_in_its_transaction_are_what_gets_indexed(self, seeds_dir):
+        """The importer's own documents are dropped when a later write changes the text."""
+        with transaction.atomic():
+            call_command("import_pages", str(seeds_dir), "--publish", stdout=StringIO())
+            art = Article.objects.order_by("pk").first()
+            art.title = "改过的标题独有词"
+            art.save()
+            person = Byline.objects.order_by("pk").first().person
+            person.name = "新名字独有"
+            person.save()
+        assert titles("改过的标题独有词") == ["改过的标题独有词"]
+        assert found("新名字独有")
+        imported = _index_dump()
+        rebuild_index()
+        assert _index_dump() == imported
+
     def test_a_very_long_article_is_matched_everywhere(self):
         # PostgreSQL keeps 16383 positions and 256 per lexeme: long bodies are split with overlap.
         filler = "工会职工" * 5000
