@@ -97,15 +97,13 @@ def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=
     by_hits: dict[int, list[int]] = defaultdict(list)
     for article_id, head_hits in matches:
         by_hits[head_hits].append(article_id)
-    rank = Case(
-        *(When(pk__in=ids, then=Value(n)) for n, ids in sorted(by_hits.items()) if n),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    ranked = [When(pk__in=ids, then=Value(n)) for n, ids in sorted(by_hits.items()) if n]
     queryset = queryset.filter(pk__in=[article_id for article_id, _ in matches])
-    return queryset.annotate(search_head_hits=rank).order_by(
-        "-search_head_hits", "-page__issue__date", "page__number", "position", "pk"
-    )
+    order = ["-page__issue__date", "page__number", "position", "pk"]
+    if not ranked:  # no head hits: a constant, which must not be an ORDER BY term ("ORDER BY 0")
+        return queryset.annotate(search_head_hits=Value(0, output_field=IntegerField())).order_by(*order)
+    rank = Case(*ranked, default=Value(0), output_field=IntegerField())
+    return queryset.annotate(search_head_hits=rank).order_by("-search_head_hits", *order)
 
 
 def _scan(queryset: QuerySet, terms: list[str]) -> QuerySet:
