@@ -99,9 +99,24 @@ def load_on_processes(
     _remove_unused_people(created)
 
 
+_INHERITED: list = []  # connections a fork inherited: never used, never closed (that would end the parent's)
+
+
+def _forget_inherited_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED.append(conn.connection)
+            conn.connection = None
+        conn.in_atomic_block = False
+        conn.savepoint_ids = []
+        conn.needs_rollback = False
+        conn.closed_in_transaction = False
+
+
 def _work(n: int, specs: list[PageSpec], settings, results, stop) -> None:
     with contextlib.suppress(OSError):  # die with the importing process
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _forget_inherited_connections()
     from .runs import load_in_batches
 
     cache = LookupCache()
