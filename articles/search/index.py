@@ -140,7 +140,7 @@ def _sqlite_window(terms, lo, hi):
     return [(k & _ID_MASK, n) for k, n in hits.items()]
 
 
-MAX_BUCKET_MONTHS = 36  # a wider slice is read by sort-key range instead of bucket lexemes
+MAX_BUCKET_MONTHS = 120  # a wider slice is read by sort-key range instead of bucket lexemes
 
 
 def _pg_window(terms, lo, hi):
@@ -177,10 +177,11 @@ def _pg_window(terms, lo, hi):
                 out[article_id] = max(out.get(article_id, 0), head_hits)
             months_read += month - start + 1
             month = start - 1
-            # Size the next slice from the density seen so far: enough months for the rest.
+            # Size the next slice from the density seen so far (enough months for the rest),
+            # growing 2 to 8 times: the newest month may hold only a few days' issues.
             per_month = len(out) / months_read
             wanted = (limit - len(out)) / per_month * 1.5 if per_month else float("inf")
-            span = int(min(max(wanted, 2 * span), month - bottom + 1)) if month >= bottom else 1
+            span = int(min(max(wanted, 2 * span), 8 * span, month - bottom + 1)) if month >= bottom else 1
     return list(out.items())[:limit]
 
 
