@@ -751,10 +751,15 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", "成功"
         PARTIAL = "partial", "部分失败"
         FAILED = "failed", "失败"
+        INTERRUPTED = "interrupted", "中断"
 
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    status = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.RUNNING)
+    status = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.RUNNING)
+    host = models.CharField("主机", max_length=255, blank=True, help_text="运行导入的机器。")
+    pid = models.PositiveIntegerField(
+        "进程号", null=True, blank=True, help_text="导入进程；进程已不在而记录仍为“进行中”时标记为中断。"
+    )
     options = models.JSONField("参数", default=dict, blank=True)
     files = models.JSONField("文件", default=list, blank=True, help_text="每个文件的处理结果。")
     counts = models.JSONField("计数", default=dict, blank=True)

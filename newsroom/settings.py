@@ -178,6 +178,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # photos than a printed page can hold is refused (a misfiled or broken file).
 NEWSROOM_IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
 NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_ARTICLES_PER_PAGE", "200"))
+# A run still "running" after this long is marked interrupted (one whose process is gone, at once).
+NEWSROOM_IMPORT_RUN_TIMEOUT = datetime.timedelta(
+    hours=int(os.environ.get("NEWSROOM_IMPORT_RUN_TIMEOUT_HOURS", "24"))
+)
 NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE", "200"))
 # Pages per import transaction (each page still a savepoint of its own: see articles/importer/runs.py).
 NEWSROOM_IMPORT_BATCH_PAGES = int(os.environ.get("NEWSROOM_IMPORT_BATCH_PAGES", "50"))

@@ -7,6 +7,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from ..importer.runs import mark_interrupted_runs
 from ..models import Address, ImportRun, PageSource
 
 
@@ -55,6 +56,11 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "finished_at", "status", "file_count", "counts_summary", "error_count")
     list_filter = ("status",)
     date_hierarchy = "started_at"
+
+    def changelist_view(self, request, extra_context=None):
+        mark_interrupted_runs()  # a killed import shows as 中断, not 进行中 for ever
+        return super().changelist_view(request, extra_context)
+
     ordering = ("-started_at",)
     fields = (
         "started_at",

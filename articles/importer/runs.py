@@ -19,8 +19,10 @@ before the first page and completed at the end, also when the run is interrupted
 
 from __future__ import annotations
 
+import datetime
 import errno
 import os
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -198,6 +200,7 @@ def import_pages(
     ``on_result(n, total, result)`` is called after each page is committed (progress
     output). ``jobs`` > 1 loads on that many processes (PostgreSQL; see :mod:`.jobs`).
     """
+    mark_interrupted_runs()
     errors = [str(e) for e in planned_errors]
     failed_files = [
         {"file": e.split(": ", 1)[0], "status": PageOutcome.FAILED.value, "error": e} for e in errors
@@ -206,6 +209,8 @@ def import_pages(
         options=asdict(settings) | (options or {}) | ({"jobs": jobs} if jobs > 1 else {}),
         files=failed_files,
         errors=list(errors),
+        host=socket.gethostname(),
+        pid=os.getpid(),
     )
     results: list[PageResult] = []
     stopped = []
@@ -258,6 +263,41 @@ def count_results(results: list[PageResult], errors: list[str]) -> dict:
     for key in COUNT_KEYS:
         counts[key] = sum(getattr(r, key) for r in results)
     return counts
+
+
+def mark_interrupted_runs() -> int:
+    """Mark runs left "running" by a killed import as interrupted (中断); return how many.
+
+    A run is interrupted when its process is gone (same machine, pid no longer alive) or
+    it started more than ``NEWSROOM_IMPORT_RUN_TIMEOUT`` ago (any machine). The next
+    import and the admin's list of runs call this, so no run stays "running" for ever.
+    """
+    now = timezone.now()
+    timeout = getattr(django_settings, "NEWSROOM_IMPORT_RUN_TIMEOUT", datetime.timedelta(hours=24))
+    here = socket.gethostname()
+    marked = 0
+    running = ImportRun.objects.filter(status=ImportRun.Result.RUNNING)
+    for run in running.exclude(host=here, pid=os.getpid()):
+        gone = bool(run.host == here and run.pid and not _alive(run.pid))
+        if not gone and run.started_at > now - timeout:
+            continue
+        why = f"进程 {run.pid} 已不在" if gone else f"超过 {timeout} 仍未结束"
+        run.status = ImportRun.Result.INTERRUPTED
+        run.finished_at = now
+        run.errors = [*run.errors, f"中断：{why}（导入被终止；已写入的版面完整，其余未导入）"]
+        run.save(update_fields=["status", "finished_at", "errors"])
+        marked += 1
+    return marked
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def refresh_planner_statistics() -> None:
