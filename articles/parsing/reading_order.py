@@ -30,7 +30,7 @@ from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_mid_sentence
 from .text import LOWER_START, ends_sentence, key
-from .words import crossing, end_side, start_side
+from .words import crossing, end_side, may_cross, start_side
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
@@ -153,7 +153,17 @@ def _score_joins(
                 edges[e] = out  # plainly its continuation, or no end on the page looks further
                 continue
         first = bisect_right(heads, e + 1)
+        tail_edge = WORD_EDGE if tail_word else cut
         for h in heads[first : first + REACH]:
+            side = starts.get(h)
+            if side is None:
+                side = starts[h] = _start_facts(blocks, h)
+            if not may_cross(tail, side[0]):  # the cheap bound first: no word across the break
+                if (shortish or h in lone_shorts) and side[2] != LOWER:
+                    continue
+                best = tail_edge + WORD_EDGE * side[1] + side[2] - side[3]
+                if best - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
+                    continue
             score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts)
             if score > JOIN_MIN:
                 out.append((h, score - JOIN_MIN))

@@ -32,10 +32,20 @@ def word_list() -> dict[str, int]:
         if len(parts[0]) <= MAX_WORD:
             words[parts[0]] = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
     _loaded.update(words)
+    _pairs.update(w[i : i + 2] for w in words if len(w) >= 2 for i in range(len(w) - 1))
     return words
 
 
 _loaded: dict[str, int] = {}  # the word list once read (``word_list``), for the hot paths
+_pairs: set[str] = set()  # every two adjacent characters inside a word of the list
+
+
+def may_cross(tail: str, head: str) -> bool:
+    """Whether a word can cross the break between ``tail`` and ``head`` at all: the two
+    characters either side of it occur side by side in some word (the cheap test first)."""
+    if not _pairs:
+        word_list()
+    return bool(tail) and bool(head) and tail[-1] + head[0] in _pairs
 
 
 def word_freq(word: str) -> int:
@@ -165,7 +175,7 @@ def start_side(text: str) -> tuple[str, bool]:
 def crossing(tail: str, head: str) -> int:
     """How common the commonest word formed across a break between a ``tail`` and a
     ``head`` (``end_side``, ``start_side``) is in the word list: 0 when no word crosses."""
-    if not tail or not head:
+    if not tail or not head or not may_cross(tail, head):
         return 0
     words = _loaded or word_list()
     joined = tail + head
