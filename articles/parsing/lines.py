@@ -369,7 +369,6 @@ def _dateline(line: Line, t: str) -> bool:
     line.role = LineRole.DATELINE
     line.dateline = m.group("dateline")
     bracket = m.group("bracket") or ""
-    people = grammar.parse_people(bracket) if bracket else None
-    line.credits = as_credits(people) if people else parse_names(bracket) if bracket else []
+    line.credits = parse_names(bracket) if bracket else []
     line.body = t[m.end() :]
     return True

@@ -29,7 +29,7 @@ from .blocks import ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_mid_sentence
-from .text import LOWER_START, ends_sentence, key
+from .text import LOWER_START, ends_sentence, is_cjk, key
 from .words import crossing, end_side, may_cross, start_side
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
@@ -69,6 +69,8 @@ class ReadingOrder:
 def _end_text(line: Line) -> str:
     """The text an end of a paragraph is judged by: ``""`` when it does not count as open."""
     text = line.text
+    if text[-1] in "。！？!?":
+        return ""
     if "版" in text[-12:]:
         m = JUMP_RE.search(text[-12:])
         if m and text.endswith(m.group(0)):
@@ -136,6 +138,7 @@ def _score_joins(
     is not weighed against later blocks, nor is any end when every open end on the page is
     followed by a block that may continue it."""
     starts: dict[int, tuple[str, bool, float, float]] = {}
+    glance: dict[int, tuple[str, bool, float]] = {}
     edges: dict[int, list[tuple[int, float]]] = {}
     head_at = set(heads)
     # an open end not followed by a block that may continue it: its rest lies further on
@@ -146,7 +149,9 @@ def _score_joins(
         shortish = e in lone_shorts
         out: list[tuple[int, float]] = []
         if e + 1 in head_at:
-            score, plain = _join_score(blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts)
+            score, plain = _join_score(
+                blocks, starts, glance, e, e + 1, tail, tail_word, cut, shortish, lone_shorts
+            )
             if score > JOIN_MIN:
                 out.append((e + 1, score - JOIN_MIN))
             if plain or not dangling:
@@ -155,16 +160,18 @@ def _score_joins(
         first = bisect_right(heads, e + 1)
         tail_edge = WORD_EDGE if tail_word else cut
         for h in heads[first : first + REACH]:
-            side = starts.get(h)
-            if side is None:
-                side = starts[h] = _start_facts(blocks, h)
-            if not may_cross(tail, side[0]):  # the cheap bound first: no word across the break
-                if (shortish or h in lone_shorts) and side[2] != LOWER:
+            first_char, lower, after = glance.get(h) or glance.setdefault(h, _glance(blocks, h))
+            if not may_cross(tail, first_char):  # the cheap bound first: no word across the break
+                if lower:
+                    opening = LOWER
+                elif shortish or h in lone_shorts:
                     continue
-                best = tail_edge + WORD_EDGE * side[1] + side[2] - side[3]
+                else:
+                    opening = MID_SENTENCE  # at most
+                best = tail_edge + WORD_EDGE + opening - after
                 if best - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
                     continue
-            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts)
+            score, _ = _join_score(blocks, starts, glance, e, h, tail, tail_word, cut, shortish, lone_shorts)
             if score > JOIN_MIN:
                 out.append((h, score - JOIN_MIN))
         if out:
@@ -176,6 +183,7 @@ def _score_joins(
 def _join_score(
     blocks: list[Line | ShortRun],
     starts: dict[int, tuple[str, bool, float, float]],
+    glance: dict[int, tuple[str, bool, float]],
     e: int,
     h: int,
     tail: str,
@@ -188,7 +196,7 @@ def _join_score(
     whether the join is plain (a common word across the break, or lower punctuation)."""
     side = starts.get(h)
     if side is None:
-        side = starts[h] = _start_facts(blocks, h)
+        side = starts[h] = _start_facts(blocks, h, glance)
     head, head_word, opening, after = side
     word = crossing(tail, head)
     common = word >= COMMON_WORD
@@ -207,21 +215,38 @@ def _join_score(
     return score, plain
 
 
-def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float, float]:
+def _glance(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float]:
+    """What block ``h`` shows at a glance: its first character if a CJK one, whether it
+    opens with lower punctuation, and what it costs to jump to it (``_start_facts``)."""
+    text = _text(blocks[h])
+    first = text[:1]
+    return (first if is_cjk(first) else ""), first in LOWER_START, _jump_cost(blocks, h)
+
+
+def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
+    """What it costs to read block ``h`` after an end that is not right before it: after a
+    finished paragraph or a headline group it likelier opens a paragraph of its own."""
+    before = blocks[h - 1]
+    if isinstance(before, ShortRun):
+        return AFTER_HEADLINE
+    if h >= 2 and isinstance(blocks[h - 2], Line) and blocks[h - 2].role is LineRole.TIP:  # type: ignore[union-attr]
+        return 0.0  # a reading tip's box sits between the halves
+    if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
+        return 0.0
+    return AFTER_FINISHED
+
+
+def _start_facts(
+    blocks: list[Line | ShortRun], h: int, glance: dict[int, tuple[str, bool, float]]
+) -> tuple[str, bool, float, float]:
     """The start of block ``h``: its head characters, whether it opens with a word, the
     score of its opening punctuation or clause, and what it costs to jump to it (after a
     finished paragraph or a headline group it likelier opens a paragraph of its own)."""
     text = _text(blocks[h])
     head, head_word = start_side(text)
-    opening = LOWER if text[:1] in LOWER_START else MID_SENTENCE if starts_mid_sentence(text) else 0.0
-    before = blocks[h - 1]
-    if isinstance(before, ShortRun):
-        return head, head_word, opening, AFTER_HEADLINE
-    if h >= 2 and isinstance(blocks[h - 2], Line) and blocks[h - 2].role is LineRole.TIP:  # type: ignore[union-attr]
-        return head, head_word, opening, 0.0  # a reading tip's box sits between the halves
-    if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
-        return head, head_word, opening, 0.0
-    return head, head_word, opening, AFTER_FINISHED
+    seen = glance.get(h) or glance.setdefault(h, _glance(blocks, h))
+    opening = LOWER if seen[1] else MID_SENTENCE if starts_mid_sentence(text) else 0.0
+    return head, head_word, opening, seen[2]
 
 
 def _assign(
