@@ -30,7 +30,7 @@ from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_mid_sentence
 from .text import LOWER_START, ends_sentence, is_cjk, key
-from .words import crossing, end_side, may_cross, start_side
+from .words import crossing, end_side, start_side, word_pairs
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
@@ -138,7 +138,8 @@ def _score_joins(
     is not weighed against later blocks, nor is any end when every open end on the page is
     followed by a block that may continue it."""
     starts: dict[int, tuple[str, bool, float, float]] = {}
-    glance: dict[int, tuple[str, bool, float]] = {}
+    glances: list[tuple[str, bool, float]] | None = None  # per head (see ``_glance``)
+    pairs = word_pairs()
     edges: dict[int, list[tuple[int, float]]] = {}
     head_at = set(heads)
     # an open end not followed by a block that may continue it: its rest lies further on
@@ -149,9 +150,7 @@ def _score_joins(
         shortish = e in lone_shorts
         out: list[tuple[int, float]] = []
         if e + 1 in head_at:
-            score, plain = _join_score(
-                blocks, starts, glance, e, e + 1, tail, tail_word, cut, shortish, lone_shorts
-            )
+            score, plain = _join_score(blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts)
             if score > JOIN_MIN:
                 out.append((e + 1, score - JOIN_MIN))
             if plain or not dangling:
@@ -159,19 +158,20 @@ def _score_joins(
                 continue
         first = bisect_right(heads, e + 1)
         tail_edge = WORD_EDGE if tail_word else cut
-        for h in heads[first : first + REACH]:
-            first_char, lower, after = glance.get(h) or glance.setdefault(h, _glance(blocks, h))
-            if not may_cross(tail, first_char):  # the cheap bound first: no word across the break
-                if lower:
-                    opening = LOWER
-                elif shortish or h in lone_shorts:
+        last = tail[-1:]
+        if glances is None:
+            glances = [_glance(blocks, h, lone_shorts) for h in heads]
+        for at in range(first, min(first + REACH, len(heads))):
+            h = heads[at]
+            first_char, lower, bound = glances[at]
+            # the cheap bound first: with no two characters of a word across the break, the
+            # join scores at most its word edges, opening and jump cost
+            if not (last and first_char and last + first_char in pairs):
+                if bound < 0 or (shortish and not lower):
                     continue
-                else:
-                    opening = MID_SENTENCE  # at most
-                best = tail_edge + WORD_EDGE + opening - after
-                if best - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
+                if tail_edge + bound - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
                     continue
-            score, _ = _join_score(blocks, starts, glance, e, h, tail, tail_word, cut, shortish, lone_shorts)
+            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts)
             if score > JOIN_MIN:
                 out.append((h, score - JOIN_MIN))
         if out:
@@ -183,7 +183,6 @@ def _score_joins(
 def _join_score(
     blocks: list[Line | ShortRun],
     starts: dict[int, tuple[str, bool, float, float]],
-    glance: dict[int, tuple[str, bool, float]],
     e: int,
     h: int,
     tail: str,
@@ -196,7 +195,7 @@ def _join_score(
     whether the join is plain (a common word across the break, or lower punctuation)."""
     side = starts.get(h)
     if side is None:
-        side = starts[h] = _start_facts(blocks, h, glance)
+        side = starts[h] = _start_facts(blocks, h)
     head, head_word, opening, after = side
     word = crossing(tail, head)
     common = word >= COMMON_WORD
@@ -215,12 +214,19 @@ def _join_score(
     return score, plain
 
 
-def _glance(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float]:
+def _glance(blocks: list[Line | ShortRun], h: int, lone_shorts: set[int]) -> tuple[str, bool, float]:
     """What block ``h`` shows at a glance: its first character if a CJK one, whether it
-    opens with lower punctuation, and what it costs to jump to it (``_start_facts``)."""
+    opens with lower punctuation, and the most a join to it can score without a word across
+    the break (a start word, the opening, the cost of the jump; -1 for a lone short line,
+    which needs a word or lower punctuation)."""
     text = _text(blocks[h])
     first = text[:1]
-    return (first if is_cjk(first) else ""), first in LOWER_START, _jump_cost(blocks, h)
+    cjk = first if is_cjk(first) else ""
+    lower = first in LOWER_START
+    if h in lone_shorts and not lower:
+        return cjk, False, -1.0
+    opening = LOWER if lower else MID_SENTENCE
+    return cjk, lower, WORD_EDGE + opening - _jump_cost(blocks, h)
 
 
 def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
@@ -236,17 +242,14 @@ def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
     return AFTER_FINISHED
 
 
-def _start_facts(
-    blocks: list[Line | ShortRun], h: int, glance: dict[int, tuple[str, bool, float]]
-) -> tuple[str, bool, float, float]:
+def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float, float]:
     """The start of block ``h``: its head characters, whether it opens with a word, the
     score of its opening punctuation or clause, and what it costs to jump to it (after a
     finished paragraph or a headline group it likelier opens a paragraph of its own)."""
     text = _text(blocks[h])
     head, head_word = start_side(text)
-    seen = glance.get(h) or glance.setdefault(h, _glance(blocks, h))
-    opening = LOWER if seen[1] else MID_SENTENCE if starts_mid_sentence(text) else 0.0
-    return head, head_word, opening, seen[2]
+    opening = LOWER if text[:1] in LOWER_START else MID_SENTENCE if starts_mid_sentence(text) else 0.0
+    return head, head_word, opening, _jump_cost(blocks, h)
 
 
 def _assign(

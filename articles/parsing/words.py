@@ -40,6 +40,13 @@ _loaded: dict[str, int] = {}  # the word list once read (``word_list``), for the
 _pairs: set[str] = set()  # every two adjacent characters inside a word of the list
 
 
+def word_pairs() -> set[str]:
+    """Every two adjacent characters inside a word of the list (``may_cross`` asks it)."""
+    if not _pairs:
+        word_list()
+    return _pairs
+
+
 def may_cross(tail: str, head: str) -> bool:
     """Whether a word can cross the break between ``tail`` and ``head`` at all: the two
     characters either side of it occur side by side in some word (the cheap test first)."""
