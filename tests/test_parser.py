@@ -519,6 +519,18 @@ def test_a_short_line_after_a_credit_is_the_photos_title_not_the_next_kicker():
     assert [a.kicker for a in parsed.articles] == ["", ""]
 
 
+def test_a_short_line_opening_like_a_sentence_is_body_text_not_a_headline():
+    a = only(page("某市召开大会", BODY, "据了解，天河区总工会今年已在商圈", "建成24小时驿站18个。"))
+    assert a.title == "某市召开大会" and a.kicker == "" and a.subtitle == ""
+    assert paras(a)[-1] == "据了解，天河区总工会今年已在商圈建成24小时驿站18个。"
+
+
+def test_a_brief_signed_in_its_only_paragraph_keeps_both_names():
+    a = only(page("拉萨举办职工篮球赛", "本报讯 近日，拉萨市总工会举办职工篮球赛。（张敏 王强）"))
+    assert people_of(a.bylines) == [("", "张敏"), ("", "王强")]
+    assert paras(a) == ["近日，拉萨市总工会举办职工篮球赛。"]
+
+
 # -- nothing else becomes an article; warnings ------------------------------------------------
 
 

@@ -231,7 +231,7 @@ class ArticleBuilder:
         draft.article.dateline = line.dateline
         draft.article.bylines.extend(line.credits)
         self.current = draft
-        self.add_block(draft, Block(PARAGRAPH, close_cjk_spaces(line.body.strip())))
+        self.add_block(draft, Block(PARAGRAPH, _close_spaces(line.body.strip())))
 
     def subhead(self, text: str) -> None:
         draft = self.current_or_new()

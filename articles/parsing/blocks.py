@@ -19,6 +19,8 @@ from .words import crossing_word, word_freq
 
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
+# a sentence's opening phrase and comma (据了解，今年以来，前年，) and more: no headline opens so
+_SENTENCE_OPENER = re.compile(r"^[\u4e00-\u9fff]{1,4}[，,][^，,]{6,}$")
 COMMON_WORD = 500  # a word this frequent in the word list crossing into the next line joins it
 # roles that open an article's text: short lines right before one are that article's headline
 OPENINGS = frozenset(
@@ -64,13 +66,14 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
 
 
 def _is_cut_body_line(lines: list[Line], at: int) -> bool:
-    """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished; it
+    """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished or
+    opens like a sentence (``据了解，…``, ``今年以来，…``); it
     goes on an open line before it (a word across the break, lower punctuation); it stands
     alone after text where nothing opens a story next (a column label, a photo credit,
     advertising, a jump line, the end of the page); or, between text lines, it has clauses
     and is longer than a subhead, or a common word crosses from it into the next line."""
     line = lines[at]
-    if looks_unfinished(line.text, line.key):
+    if looks_unfinished(line.text, line.key) or _SENTENCE_OPENER.match(line.key):
         return True
     before = lines[at - 1] if at else None
     after = lines[at + 1] if at + 1 < len(lines) else None
