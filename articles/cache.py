@@ -34,11 +34,12 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
-from django.db.models import Count, Max, Q, Value
+from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from .changes import ChangeSet, changes_committing
@@ -60,6 +61,8 @@ PAGE_KEY_PREFIX = "page"
 PAGE_TIMEOUT = 600
 #: The key every page depends on: bumping it makes the whole site stale.
 SITE = "site"
+#: Says whether an anonymous reader page came from the page cache (hit) or was rendered (miss).
+CACHE_HEADER = "X-Newsroom-Cache"
 
 
 # ---------------------------------------------------------------- what a page depends on
@@ -116,27 +119,45 @@ class State:
 
 
 def freshness(keys: list[str], using: str | None = None) -> State:
-    """Read the versions of ``keys`` in one query (a scheduled change that is due counts)."""
+    """Read the versions of ``keys`` in one query (a scheduled change that is due counts).
+
+    Plain SQL: this runs on every cached page view, where building the ORM query would cost
+    more than running it.
+    """
     using = using or router.db_for_read(Freshness)
-    versions = (
-        Freshness.objects.using(using)
-        .filter(key__in=keys)
-        .annotate(kind=Value(0))
-        .values_list("kind", "key", "version", "changed_at")
+    connection = connections[using]
+    marks = ", ".join(["%s"] * len(keys))
+    versions, due = (connection.ops.quote_name(m._meta.db_table) for m in (Freshness, ScheduledChange))
+    sql = (
+        f"SELECT 0, k, v, t FROM (SELECT {_q(connection, 'key')} AS k, {_q(connection, 'version')} AS v, "
+        f"{_q(connection, 'changed_at')} AS t FROM {versions} WHERE {_q(connection, 'key')} IN ({marks})) f "
+        f"UNION ALL SELECT 1, {_q(connection, 'key')}, COUNT(*), MAX({_q(connection, 'due_at')}) FROM {due} "
+        f"WHERE {_q(connection, 'key')} IN ({marks}) AND {_q(connection, 'due_at')} <= %s "
+        f"GROUP BY {_q(connection, 'key')}"
     )
-    due = (
-        ScheduledChange.objects.using(using)
-        .filter(key__in=keys, due_at__lte=timezone.now())
-        .values("key")
-        .annotate(kind=Value(1), n=Count("pk"), at=Max("due_at"))
-        .values_list("kind", "key", "n", "at")
-    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, *keys, connection.ops.adapt_datetimefield_value(now)])
+        found = cursor.fetchall()
     rows: dict[str, list] = {}
-    for kind, key, number, at in versions.union(due, all=True):
+    for kind, key, number, at in found:
+        at = _datetime(at)
         row = rows.setdefault(key, [0, 0, None])
         row[kind] = number
         row[2] = max(row[2], at) if row[2] else at
     return State(keys, rows)
+
+
+def _q(connection, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _datetime(value) -> datetime.datetime | None:
+    """A timestamp as the database returned it (SQLite: text in UTC) made an aware datetime."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    parsed = parse_datetime(str(value))
+    return parsed.replace(tzinfo=datetime.UTC) if parsed and parsed.tzinfo is None else parsed
 
 
 def bump(keys, using: str | None = None) -> None:
@@ -324,6 +345,7 @@ def reader_cache(view):
         state = freshness(dependencies(match.url_name if match else "", {**(match.kwargs if match else {})}))
         response = not_modified(request, state)
         if response is not None:
+            response[CACHE_HEADER] = "hit"
             return response
         key = _page_key(request, state)
         hit = _pages().get(key)
@@ -333,6 +355,7 @@ def reader_cache(view):
             for name, value in headers:
                 response[name] = value
             public_headers(response, state)
+            response[CACHE_HEADER] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -346,6 +369,7 @@ def reader_cache(view):
             ]
             _pages().set(key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
             public_headers(response, state)
+        response[CACHE_HEADER] = "miss"
         return response
 
     return wrapped

@@ -54,7 +54,10 @@ from newsroom.settings import *  # noqa: F403
 ROOT_URLCONF = "bench_urls"
 STATIC_ROOT = {static_root!r}
 if os.environ.get("BENCH_NO_CACHE") == "1":
-    CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}}}
+    CACHES = {{
+        "default": {{"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+        "pages": {{"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+    }}
 '''
 
 URLS = '''\
@@ -84,11 +87,14 @@ end
 """
 
 
+DATABASE_URL = f"sqlite:///{DB}"
+
+
 def env_for(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
-            "DATABASE_URL": f"sqlite:///{DB}",
+            "DATABASE_URL": DATABASE_URL,
             "DJANGO_SETTINGS_MODULE": "bench_settings",
             "PYTHONPATH": os.pathsep.join([str(OUT), str(ROOT)]),
             "DJANGO_DEBUG": "0",
@@ -135,6 +141,14 @@ def analyze() -> None:
         "import django; django.setup(); from django.db import connection as c; c.cursor().execute('ANALYZE')"
     )
     subprocess.run([PYTHON, "-c", code], env=env_for(), cwd=ROOT, check=True)
+
+
+def count_articles() -> int:
+    code = "import django; django.setup(); from articles.models import Article as A; print(A.objects.count())"
+    out = subprocess.run(
+        [PYTHON, "-c", code], env=env_for(), cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return int(out.stdout.strip())
 
 
 def collectstatic() -> None:
@@ -255,15 +269,22 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep bench/out/site.sqlite3 if it exists")
     parser.add_argument("--index", action="store_true", help="also build the search index (slower)")
     parser.add_argument("--no-uncached", action="store_true", help="skip the run with the page cache off")
+    parser.add_argument(
+        "--database-url", help="measure an archive already built there (bench/archive.py), e.g. PostgreSQL"
+    )
     args = parser.parse_args(argv)
+    global DATABASE_URL
+    if args.database_url:
+        DATABASE_URL = args.database_url
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install wrk)")
 
     write_support_files()
-    if not (args.reuse and DB.exists()):
+    if not args.database_url and not (args.reuse and DB.exists()):
         print(f"== building an archive of {args.articles:,} articles in {DB}", flush=True)
         build_database(args.articles, args.index)
-    analyze()
+    if not args.database_url:
+        analyze()
     collectstatic()
     urls = pick_urls()
     print("== pages:", ", ".join(f"{k} {v}" for k, v in urls.items()), flush=True)
@@ -276,7 +297,7 @@ def main(argv=None) -> int:
     print()
     print(
         f"gunicorn 1 sync worker, `wrk -t1 -c{args.connections} -d{args.duration}s` on 127.0.0.1, "
-        f"SQLite, {args.articles:,} articles"
+        f"{'PostgreSQL' if DATABASE_URL.startswith('postgres') else 'SQLite'}, {count_articles():,} articles"
     )
     print()
     header = "| page | URL | req/s (cached) | p95 ms (cached) | share of hello-world |"

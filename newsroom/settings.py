@@ -129,7 +129,6 @@ if DATABASES["default"]["ENGINE"] == "newsroom.db.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,13 +154,15 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "newsroom.storage.StaticFilesStorage"
         )
     },
 }
 # Production: compressed files with hashed names, served by WhiteNoise with far-future
-# caching. A template naming a file the manifest lacks still renders (unhashed URL).
+# caching. A template naming a file that collectstatic has not seen still renders (with
+# the unhashed URL, served from the source folders): a forgotten collectstatic is never a 500.
 WHITENOISE_MANIFEST_STRICT = False
+WHITENOISE_USE_FINDERS = True
 # Uploaded files go through articles.media.serve (a photo readers may not see is a 404).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -331,7 +332,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # A cache outage is logged (with its cause) at most once a minute per process.
     "filters": {"once_a_minute": {"()": "newsroom.logging.OncePerInterval", "seconds": 60}},
-    "loggers": {"newsroom.cache": {"filters": ["once_a_minute"]}},
+    "loggers": {
+        "newsroom.cache": {"filters": ["once_a_minute"]},
+        "newsroom.static": {"filters": ["once_a_minute"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -63,8 +63,10 @@ def reader_urls(article):
 def test_second_load_comes_from_the_cache(client, article):
     first, queries = load(client, article.get_absolute_url())
     assert first.status_code == 200 and queries > 1
+    assert first["X-Newsroom-Cache"] == "miss"
     second, queries = load(client, article.get_absolute_url())
     assert queries == 1  # only the freshness of what the page shows
+    assert second["X-Newsroom-Cache"] == "hit"
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert "Cookie" in second["Vary"]

@@ -53,3 +53,15 @@ def test_production_without_a_secret_key_refuses_to_serve_and_says_why():
 def test_development_needs_no_configuration_but_debug():
     result = manage("check", DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_page_renders_when_collectstatic_was_not_run(client, settings, tmp_path, db):
+    """A deploy that skipped collectstatic serves pages (plain static URLs), never a 500."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "newsroom.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'href="/static/css/site.css"' in response.content.decode()
