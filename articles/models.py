@@ -653,8 +653,11 @@ class PhotoQuerySet(VisibleQuerySet):
         """Photos readers may see: with a published article, or standing alone on a page
         that has a published article (a page imported as drafts keeps its photos hidden)."""
         visible = Article.objects.published()
+        # Correlated EXISTS on the photo's own article and page (a lookup each), not
+        # ``article__in=<every published article>``, which reads the whole archive.
+        article_published = Exists(visible.filter(pk=OuterRef("article_id")))
         page_published = Exists(visible.filter(page=OuterRef("page")))
-        return self.filter(Q(article__in=visible) | (Q(article__isnull=True) & page_published))
+        return self.filter(Q(article_published) | (Q(article__isnull=True) & Q(page_published)))
 
     def with_credits(self):
         """Prefetch the credits, in print order, with their people."""
