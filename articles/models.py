@@ -14,7 +14,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models, router, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -304,9 +305,19 @@ class ColumnQuerySet(VisibleQuerySet):
         return self.filter(Exists(Article.objects.published().filter(column=OuterRef("pk"))))
 
     def with_article_counts(self):
-        """Each column with ``article_count``, its published articles (counted from an index)."""
-        published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
-        return self.annotate(article_count=Count("articles", filter=published))
+        """Each column with ``article_count``, its published articles, counted by a correlated
+        subquery on the (column, status, published_at) index: an index-only count per column
+        instead of joining every article to its column and grouping (seconds on PostgreSQL
+        at a million articles)."""
+        counted = (
+            Article.objects.published()
+            .filter(column=OuterRef("pk"))
+            .order_by()
+            .values("column")
+            .annotate(n=Count("*"))  # COUNT(*): answered from the index alone
+            .values("n")
+        )
+        return self.annotate(article_count=Coalesce(Subquery(counted), 0))
 
 
 class Column(TracksChanges):

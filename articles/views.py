@@ -89,9 +89,10 @@ def columns_with_counts(user=None, *, only_used: bool = False):
     is a count above 0 (filtered on the count, which comes from an index); so does
     everyone with ``only_used``. Whoever sees drafts also sees the unused columns.
     """
-    columns = Column.objects.with_article_counts().order_by("name")
+    columns = list(Column.objects.with_article_counts().order_by("name"))
     if only_used or not sees_drafts(user):
-        return columns.filter(article_count__gt=0)
+        # Filtered here: in SQL the count would run twice (in SELECT and in WHERE).
+        return [c for c in columns if c.article_count > 0]
     return columns
 
 
@@ -402,7 +403,7 @@ def columns(request):
         request,
         "site/columns.html",
         {
-            "columns": list(columns_with_counts(request.user)),
+            "columns": columns_with_counts(request.user),
             "canonical_url": absolute(request, reverse("site:columns")),
         },
     )
