@@ -34,7 +34,6 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
-from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
@@ -215,29 +214,43 @@ def stale_keys(changes: ChangeSet, using: str) -> set[str]:
     keys = {"any", "feeds", "sitemap"}
     if changes.renamed_people or changes.redated_issues or changes.moved_pages or Column in changes.models:
         return keys | {SITE}
-    rows = Article._base_manager.using(using)
+    # No default ordering: sorting by issue date would make SQLite walk the whole archive.
+    rows = Article._base_manager.using(using).order_by()
     articles = list(
         rows.filter(pk__in=changes.articles).values_list("page_id", "column_id", "continued_from_id")
     )
     page_ids = set(changes.pages) | {page for page, _, _ in articles}
     column_ids = set(changes.columns) | {column for _, column, _ in articles if column}
     pages = list(
-        Page._base_manager.using(using).filter(pk__in=page_ids).values_list("issue_id", "issue__date")
+        Page._base_manager.using(using)
+        .order_by()
+        .filter(pk__in=page_ids)
+        .values_list("issue_id", "issue__date")
     )
     issue_ids = set(changes.issues) | {issue for issue, _ in pages}
-    dates = set(Issue._base_manager.using(using).filter(pk__in=issue_ids).values_list("date", flat=True))
+    dates = set(
+        Issue._base_manager.using(using).order_by().filter(pk__in=issue_ids).values_list("date", flat=True)
+    )
     listing = changes.republished or Page in changes.models or Issue in changes.models
     if listing:  # every page of the issue lists the issue's pages
         page_ids |= set(
-            Page._base_manager.using(using).filter(issue__in=issue_ids).values_list("pk", flat=True)
+            Page._base_manager.using(using)
+            .order_by()
+            .filter(issue__in=issue_ids)
+            .values_list("pk", flat=True)
         )
     # Article pages show their neighbours on the page, and a continued article's other part.
     parts = {part for _, _, part in articles if part}
-    shown = rows.filter(Q(page__in=page_ids) | Q(pk__in=parts) | Q(continued_from__in=changes.articles))
-    keys |= {f"article:{pk}" for pk in set(changes.articles) | set(shown.values_list("pk", flat=True))}
+    # Three indexed lookups (one query with OR would read the whole article table).
+    shown = set(changes.articles) | parts
+    shown |= set(rows.filter(page__in=page_ids).values_list("pk", flat=True))
+    shown |= set(rows.filter(continued_from__in=changes.articles).values_list("pk", flat=True))
+    keys |= {f"article:{pk}" for pk in shown}
     keys |= {f"page:{pk}" for pk in page_ids}
     keys |= {f"issue:{d}" for d in dates}
-    slugs = Column._base_manager.using(using).filter(pk__in=column_ids).values_list("slug", flat=True)
+    slugs = (
+        Column._base_manager.using(using).order_by().filter(pk__in=column_ids).values_list("slug", flat=True)
+    )
     keys |= {f"column:{slug}" for slug in slugs}
     people = set(changes.people)
     people |= set(
@@ -271,6 +284,7 @@ def _on_changes(sender, changes, using, **kwargs):
     now = timezone.now()
     due = (
         Article._base_manager.using(using)
+        .order_by()
         .filter(pk__in=changes.articles, published_at__gt=now)
         .values_list("published_at", flat=True)
     )

@@ -65,7 +65,7 @@ end
 """
 
 PICK_URLS = """
-import random
+import random, sys
 import django
 django.setup()
 from django.db.models import Max
@@ -80,7 +80,7 @@ for rank, issue in enumerate(recent, start=1):
     for pk in Article.objects.filter(page__issue=issue).values_list("pk", flat=True):
         urls.append((f"/articles/{pk}/", 4.0 / rank))
 top = Article.objects.aggregate(m=Max("pk"))["m"]
-for pk in rng.sample(range(1, top + 1), 4000):  # the long tail of the archive
+for pk in rng.sample(range(1, top + 1), int(sys.argv[1])):  # the long tail of the archive
     urls.append((f"/articles/{pk}/", 0.05))
 for slug in Column.objects.values_list("slug", flat=True):
     urls.append((f"/columns/{slug}/", 3.0))
@@ -191,13 +191,19 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="seconds of reading before measuring")
     parser.add_argument("--duration", type=int, default=60, help="seconds of each measured phase")
     parser.add_argument("--requests", type=int, default=200_000, help="length of the replayed sequence")
+    parser.add_argument("--tail", type=int, default=4000, help="old articles read now and then")
     args = parser.parse_args(argv)
 
     bench_site.write_support_files()
     env = env_for(args.database_url, args.cache_url)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     picked = subprocess.run(
-        [PYTHON, "-c", PICK_URLS], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        [PYTHON, "-c", PICK_URLS, str(args.tail)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split("\n")
     weighted = [line.split(" ", 1) for line in picked if line.strip()]
     urls, weights = [u for _, u in weighted], [float(w) for w, _ in weighted]
