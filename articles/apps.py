@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Each module connects its own signal handlers.
-        from . import changes, checks, photo_files, roles  # noqa: F401  change path; checks; files; 编辑
+        from . import changes, checks, editing, photo_files, roles  # noqa: F401  change path; revisions; 编辑
         from .cache import bump_content_version  # noqa: F401  reader page cache: a change-path receiver
         from .search import signals  # noqa: F401  search index: a change-path receiver
 

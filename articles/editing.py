@@ -23,10 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+import reversion
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
+from reversion.models import Version
 
-from .models import Address, Article, BlockType, Byline, Photo
+from .models import Address, Article, BlockType, Byline, Page, Photo, PhotoCredit
 
 SUBHEAD_PREFIX = "## "
 ESCAPE = "\\"
@@ -35,6 +39,136 @@ CONTINUATION_PREFIX = "（续）"
 
 class EditingError(ValueError):
     """An edit that cannot be made; the message is shown to the editor."""
+
+
+class ArticleGone(EditingError):
+    """The article no longer exists (a re-import or another editor removed it)."""
+
+    def __init__(self, pk):
+        super().__init__(
+            f"这篇稿件（编号 {pk}）已不存在：可能已被重新导入或其他编辑删除、合并。你的修改没有保存，"
+            "请回到稿件列表重新打开。"
+        )
+        self.pk = pk
+
+
+class StaleVersion(EditingError):
+    """Someone saved the article after the editor loaded it (``expected`` is what they loaded)."""
+
+    def __init__(self, article: Article, expected: int):
+        super().__init__(
+            f"这篇稿件在你打开后已被修改过（你打开的是第 {expected} 版，现在是第 {article.version} 版）。"
+            "你的修改没有保存。"
+        )
+        self.article = article
+        self.expected = expected
+
+
+# --- the edit service: one locking rule, one record of every edit -----------------------------
+
+#: Fields of an article kept in a revision (the edit trail and ``version`` are not content).
+REVISION_EXCLUDE = ("version", "edited", "edited_at", "edited_by", "created_at", "updated_at")
+
+reversion.register(Article, follow=("bylines", "photos"), exclude=REVISION_EXCLUDE)
+reversion.register(Byline)
+reversion.register(Photo, follow=("credits",), exclude=("created_at", "updated_at"))
+reversion.register(PhotoCredit)
+
+IMPORTED_STATE = "导入时的版本"
+
+
+def lock_page(page_id: int) -> None:
+    """Lock a page row for this transaction: every writer of a page's content does this first.
+
+    On PostgreSQL ``SELECT … FOR UPDATE`` waits for any other writer of the page (an import,
+    an editor); SQLite's IMMEDIATE transactions already take the database's write lock at
+    their start (the ``FOR UPDATE`` is then a plain read).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_page() needs a transaction")
+    list(Page.objects.select_for_update().filter(pk=page_id).values_list("pk", flat=True))
+
+
+def lock_article(pk, *, expected_version: int | None = None) -> Article:
+    """The article as it is now, with its page locked for this transaction.
+
+    Raises :class:`ArticleGone` if it no longer exists, :class:`StaleVersion` if it changed
+    since the editor loaded ``expected_version``. Before the first edit of an article that
+    has no revision yet (as imported), its current state is kept as a revision.
+    """
+    page_id = Article.objects.filter(pk=pk).values_list("page_id", flat=True).first()
+    if page_id is None:
+        raise ArticleGone(pk)
+    lock_page(page_id)
+    article = Article.objects.select_related("page__issue").filter(pk=pk, page_id=page_id).first()
+    if article is None:  # removed (or moved) while we waited for the lock
+        raise ArticleGone(pk)
+    if expected_version is not None and article.version != expected_version:
+        raise StaleVersion(article, expected_version)
+    keep_first_revision(article)
+    return article
+
+
+def keep_first_revision(article: Article) -> None:
+    """An article with no revision yet (as the import wrote it) gets one of its current state.
+
+    The import itself keeps no revisions (it would double its cost); the first edit, merge,
+    split or re-import that changes the article saves the state it started from.
+    """
+    if not Version.objects.get_for_object(article).exists():
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_comment(IMPORTED_STATE)
+            reversion.add_to_revision(article)
+
+
+def record_edit(
+    article: Article, user=None, message: str | list = "", *, added: bool = False, mark: bool = True
+) -> Article:
+    """Record an editor's change to ``article`` (already saved): the one place for it.
+
+    Marks the article edited (so a re-import keeps it) by ``user`` now, keeps a revision of
+    what it is now (fields, bylines, photos, photo credits) with who and when, and writes the
+    admin history entry (LogEntry). Call it inside the edit's transaction, after the change.
+    ``message`` is the history text (a string, or the admin's change-message list).
+    """
+    now = timezone.now()
+    if mark:
+        article.edited = True
+        article.edited_at = now
+        if user is not None and getattr(user, "is_authenticated", False):
+            article.edited_by = user
+        fields = ["edited", "edited_at", "edited_by"]
+        Article.objects.filter(pk=article.pk).update(
+            **{f: getattr(article, f) for f in fields}, updated_at=now
+        )
+    current = Article.objects.get(pk=article.pk)
+    with reversion.create_revision(manage_manually=True):
+        if user is not None and getattr(user, "is_authenticated", False):
+            reversion.set_user(user)
+        reversion.set_comment(_comment(message))
+        reversion.add_to_revision(current)
+    if user is not None and getattr(user, "is_authenticated", False):
+        LogEntry.objects.log_actions(
+            user_id=user.pk,
+            queryset=[current],
+            action_flag=ADDITION if added else CHANGE,
+            change_message=message,
+            single_object=True,
+        )
+    return current
+
+
+def _json_message(message: list) -> str:
+    import json
+
+    return json.dumps(message, ensure_ascii=False)
+
+
+def _comment(message) -> str:
+    if isinstance(message, str):
+        return message
+    entry = LogEntry(change_message=_json_message(message))
+    return entry.get_change_message()
 
 
 # --- the body as text -------------------------------------------------------------------------
@@ -124,12 +258,17 @@ def merge_articles(articles: Iterable[Article], user=None) -> Article:
     The parts' addresses (their ids, their printed positions) redirect to it.
     """
     ids = {a.pk for a in articles}
-    parts = list(Article.objects.select_for_update().filter(pk__in=ids).order_by("position"))
+    for page_id in sorted(set(Article.objects.filter(pk__in=ids).values_list("page_id", flat=True))):
+        lock_page(page_id)
+    parts = list(Article.objects.filter(pk__in=ids).order_by("position"))
     if len(parts) < 2:
         raise EditingError("请至少选择两篇稿件才能合并。")
     if len({a.page_id for a in parts}) > 1:
         pages = "、".join(sorted({str(a.page) for a in parts}))
         raise EditingError(f"只能合并同一版面的稿件，所选稿件分属不同版面：{pages}。")
+    for part in parts:
+        keep_first_revision(part)
+    message = "合并了稿件：" + "、".join(f"“{a.title}”（第{a.position}篇）" for a in parts) + "。"
 
     first, rest = parts[0], parts[1:]
     body = list(first.body or [])
@@ -199,12 +338,11 @@ def merge_articles(articles: Iterable[Article], user=None) -> Article:
     Address.objects.move_to(first, rest)
 
     Article.objects.filter(pk__in=rest_ids).delete()
-    first.mark_edited(user)
     first.save()
     if continuation is not None and not Article.objects.filter(continued_from=first).exists():
         continuation.continued_from = first
         continuation.save(update_fields=["continued_from"])
-    return first
+    return record_edit(first, user, message)
 
 
 # --- split ------------------------------------------------------------------------------------
@@ -246,7 +384,7 @@ def split_article(article: Article, block_index: int, user=None, title: str = ""
     ``block_index`` on and the end-of-article fields (source note, 下转 page); it keeps
     the column and publication state. Bylines and photos stay with the original.
     """
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = lock_article(article.pk)
     body = list(article.body or [])
     if not 1 <= block_index < len(body):
         raise EditingError(
@@ -272,11 +410,10 @@ def split_article(article: Article, block_index: int, user=None, title: str = ""
         status=article.status,
         published_at=article.published_at,
     )
-    new.mark_edited(user)
     new.save()
     article.body = body[:block_index]
     article.source_note = ""
     article.continued_to_page = None
-    article.mark_edited(user)
     article.save()
-    return new
+    record_edit(article, user, f"拆分了稿件：第 {block_index + 1} 段起成为新稿件“{new.title}”。")
+    return record_edit(new, user, f"由“{article.title}”拆分而来。", added=True)

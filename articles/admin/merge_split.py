@@ -46,12 +46,7 @@ class MergeSplitMixin:
         try:
             with transaction.atomic():
                 self.log_deletions(request, Article.objects.filter(pk__in=[a.pk for a in rest]))
-                merged = merge_articles(articles, request.user)
-                self.log_change(
-                    request,
-                    merged,
-                    "合并了稿件：" + "、".join(f"“{a.title}”（第{a.position}篇）" for a in articles) + "。",
-                )
+                merged = merge_articles(articles, request.user)  # records the edit (history, revision)
         except EditingError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return None
@@ -97,14 +92,7 @@ class MergeSplitMixin:
                     )
                 except EditingError as exc:
                     form.add_error(None, str(exc))
-                else:
-                    article.refresh_from_db()
-                    self.log_change(
-                        request,
-                        article,
-                        f"拆分了稿件：第 {form.cleaned_data['block'] + 1} 段起成为新稿件“{new.title}”。",
-                    )
-                    self.log_addition(request, new, f"由“{article.title}”拆分而来。")
+                else:  # split_article recorded both edits (history, revisions)
                     self.message_user(
                         request,
                         format_html(

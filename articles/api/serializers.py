@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..editing import lock_page, record_edit
 from ..models import (
     Article,
     BlockType,
@@ -28,6 +29,7 @@ from ..models import (
     Role,
     sees_drafts,
 )
+from .history import field_labels
 
 
 def _request(serializer):
@@ -293,9 +295,19 @@ class ArticleSerializer(ArticlePublicUrlMixin, serializers.HyperlinkedModelSeria
             "status",
             "published_at",
             "public_url",
+            "version",
             *STAFF_ARTICLE_FIELDS,
         ]
-        read_only_fields = ["published_at", "warnings", "edited", "edited_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "published_at",
+            "warnings",
+            "edited",
+            "edited_at",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        extra_kwargs = {"version": {"help_text": "版本号：稿件（含署名、配图）每次修改后加一；ETag 由它得出"}}
         optional_fields = ["body", *STAFF_ARTICLE_FIELDS]
 
     def __init__(self, *args, include_body: bool = True, **kwargs):
@@ -355,27 +367,39 @@ class ArticleSerializer(ArticlePublicUrlMixin, serializers.HyperlinkedModelSeria
     def create(self, validated_data):
         bylines = validated_data.pop("bylines", None)
         with transaction.atomic():
+            lock_page(validated_data["page"].pk)
             article = Article(**validated_data)
-            article.mark_edited(_request(self).user)
             article.save()
             if bylines is not None:
                 self._save_bylines(article, bylines)
-        return article
+            return record_edit(article, _request(self).user, [{"added": {}}], added=True)
 
     def update(self, instance, validated_data):
-        """Save the changes and, if there are any, mark the article edited as the admin does."""
+        """Write only the fields sent that really change; record the edit if there are any.
+
+        The caller holds the page's lock and ``instance`` is the article as it is now.
+        """
         self.changed_names = self.changes(instance, validated_data)
+        if not self.changed_names:
+            return instance
         bylines = validated_data.pop("bylines", None)
         with transaction.atomic():
-            for name, value in validated_data.items():
-                setattr(instance, name, value)
-            if self.changed_names:
-                instance.mark_edited(_request(self).user)
-            instance.save()
+            fields = [name for name in self.changed_names if name != "bylines"]
+            for name in fields:
+                setattr(instance, name, validated_data[name])
+            if (
+                "status" in fields
+                and instance.published_at is None
+                and instance.status == Article.Status.PUBLISHED
+            ):
+                fields.append("published_at")
+            if fields:
+                instance.save(update_fields=[*fields, "updated_at"])
             if bylines is not None and "bylines" in self.changed_names:
                 instance.bylines.all().delete()
                 self._save_bylines(instance, bylines)
-        return instance
+            labels = field_labels(Article, self.changed_names, self.extra_labels)
+            return record_edit(instance, _request(self).user, [{"changed": {"fields": labels}}])
 
     @staticmethod
     def _save_bylines(article, bylines):

@@ -9,6 +9,7 @@ from rest_framework import viewsets
 from ..cache import SITE, freshness, not_modified, private_headers, public_headers
 from ..models import Article, Column, Issue, Page, Person, Photo, sees_drafts
 from . import queries, serializers
+from .concurrency import ArticleConditionalMixin, ConditionalMixin
 from .errors import ParameterError
 from .filters import (
     ApiArticleFilter,
@@ -76,9 +77,10 @@ def public_response(response, state):
     partial_update=extend_schema(summary="部分修改稿件（工作人员），标记为编辑已修改"),
     destroy=extend_schema(summary="删除稿件（工作人员）"),
 )
-class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
+class ArticleViewSet(ArticleConditionalMixin, AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Articles. Readers see published articles only; staff also see drafts and may filter
-    by ``status`` and ``needs_review``."""
+    by ``status`` and ``needs_review``. Writes lock the article's page and are recorded by
+    ``articles.editing.record_edit`` (edited mark, revision, history)."""
 
     queryset = Article.objects.all()
     serializer_class = serializers.ArticleSerializer
@@ -87,6 +89,12 @@ class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return queries.articles_for_api(self.user)
+
+    def perform_create(self, serializer):
+        serializer.save()  # the serializer records the edit
+
+    def perform_update(self, serializer):
+        serializer.save()  # the serializer records the edit (only if something changed)
 
     def get_filterset_class(self):
         # The schema documents the staff filters too (marked 仅工作人员).
@@ -110,7 +118,7 @@ class ArticleViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="期列表"), retrieve=extend_schema(summary="一期及其版面"))
-class IssueViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class IssueViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """Issues (one per publication date) with their pages."""
 
     queryset = Issue.objects.all()
@@ -124,7 +132,7 @@ class IssueViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="版面列表"), retrieve=extend_schema(summary="版面及其稿件、图片")
 )
-class PageViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class PageViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """Printed pages (版); the detail lists the page's articles and photos."""
 
     queryset = Page.objects.all()
@@ -142,7 +150,7 @@ class PageViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="新闻图片列表"), retrieve=extend_schema(summary="新闻图片详情")
 )
-class PhotoViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class PhotoViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """News photos with their credits."""
 
     queryset = Photo.objects.all()
@@ -161,7 +169,7 @@ class PhotoViewSet(ApiViewSet, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary="部分修改人物（工作人员）"),
     destroy=extend_schema(summary="删除人物（工作人员；仍有署名时 409）"),
 )
-class PersonViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
+class PersonViewSet(ConditionalMixin, AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Reporters, correspondents, authors and photographers credited in the paper."""
 
     queryset = Person.objects.all()
@@ -180,7 +188,7 @@ class PersonViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     partial_update=extend_schema(summary="部分修改栏目（工作人员）"),
     destroy=extend_schema(summary="删除栏目（工作人员；其稿件变为无栏目）"),
 )
-class ColumnViewSet(AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
+class ColumnViewSet(ConditionalMixin, AdminHistoryMixin, ApiViewSet, viewsets.ModelViewSet):
     """Columns (栏目)."""
 
     queryset = Column.objects.all()
