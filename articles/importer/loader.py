@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.changes import provide_documents
+from articles.editing import keep_first_revision, record_edit
 from articles.models import (
     Address,
     Article,
@@ -271,11 +272,11 @@ def _load(spec, data, text, parsed, digest, publish, replace, allow_duplicate, c
         page.save(update_fields=["name", "updated_at"])
 
     result = PageResult(spec, PageOutcome.CREATED if stored is None else PageOutcome.UPDATED)
-    kept = {} if fresh else _clear_page(page, replace)
+    kept, reusable = ({}, []) if fresh else _existing_articles(page, replace)
     result.kept = [a.title for a in kept.values()]
     # Published articles become visible now, or at their issue's date if that is still to come.
     visible_from = max(timezone.now(), issue_datetime(spec.issue_date)) if publish else None
-    articles = _write_articles(page, parsed, kept, visible_from, cache, result)
+    articles = _write_articles(page, parsed, kept, visible_from, cache, result, reusable)
     _write_photos(page, parsed, {} if fresh else _clear_photos(page, replace), cache, result)
     if any(a.continued_from_page or a.continued_to_page for a in parsed.articles):
         result.linked = link_continuations(page)
@@ -331,18 +332,101 @@ def _lock_page(issue_id: int, spec: PageSpec) -> tuple[Page, bool]:
         return pages.get(), False
 
 
-def _clear_page(page: Page, replace: bool) -> dict[int, Article]:
-    """Remove what the re-import replaces; return the kept (edited) articles by position."""
-    existing = Article.objects.filter(page=page)
-    kept = {} if replace else {a.position: a for a in existing.filter(edited=True)}
-    existing.exclude(pk__in=[a.pk for a in kept.values()]).delete()
-    return kept
+def _existing_articles(page: Page, replace: bool) -> tuple[dict[int, Article], list[Article]]:
+    """The page's articles: those kept as they are (edited, by position), and the others,
+    whose rows the re-import reuses (so their ids and addresses survive) or deletes."""
+    existing = list(Article.objects.filter(page=page).order_by("position"))
+    kept = {} if replace else {a.position: a for a in existing if a.edited}
+    kept_ids = {a.pk for a in kept.values()}
+    return kept, [a for a in existing if a.pk not in kept_ids]
+
+
+def _match(new: list[Article], reusable: list[Article]) -> dict[int, Article]:
+    """Which existing row each new article updates (index in ``new`` -> row): the one with the
+    same title if exactly one has it, else the one at the same position."""
+    free = {a.pk: a for a in reusable}
+    by_title: dict[str, list[Article]] = {}
+    for a in reusable:
+        by_title.setdefault(a.title, []).append(a)
+    matched: dict[int, Article] = {}
+    for i, article in enumerate(new):
+        same = [a for a in by_title.get(article.title, []) if a.pk in free]
+        if len(same) == 1:
+            matched[i] = free.pop(same[0].pk)
+    at = {a.position: a for a in free.values()}
+    for i, article in enumerate(new):
+        if i not in matched and article.position in at and at[article.position].pk in free:
+            matched[i] = free.pop(at[article.position].pk)
+    return matched
+
+
+#: what a re-import rewrites on an article row it keeps (not its id, links or edit trail)
+REIMPORTED_FIELDS = (
+    "position",
+    "column",
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "body",
+    "editor_note",
+    "reading_tip",
+    "source_note",
+    "continued_from_page",
+    "continued_to_page",
+    "status",
+    "published_at",
+    "needs_review",
+    "warnings",
+    "edited",  # only --replace reuses edited rows: it overwrites the editors' work
+    "edited_at",
+    "edited_by",
+    "updated_at",
+)
+CONTENT_FIELDS = [f for f in REIMPORTED_FIELDS if f not in ("position", "updated_at", "edited_at", "edited_by")]
+POSITION_SHIFT = 16000  # moved rows pass through position + this, so no two rows ever share one
+
+
+def _reuse_rows(new: list[Article], reusable: list[Article]) -> list[Article]:
+    """Give the new articles the ids of the existing rows they replace; delete the other rows.
+
+    Returns the re-imported rows whose content changed (they get a revision). A row keeps
+    its status and publication time if it was published.
+    """
+    matched = _match(new, reusable)
+    used = {a.pk for a in matched.values()}
+    stale = [a.pk for a in reusable if a.pk not in used]
+    if stale:
+        Article.objects.filter(pk__in=stale).delete()
+    changed, moving = [], []
+    for i, old in matched.items():
+        article = new[i]
+        article.pk, article.created_at, article.version = old.pk, old.created_at, old.version
+        article._state.adding = False
+        if old.status == Article.Status.PUBLISHED:
+            article.status, article.published_at = old.status, old.published_at
+        if any(getattr(old, f) != getattr(article, f) for f in CONTENT_FIELDS):
+            changed.append(old)
+        if old.position != article.position:
+            moving.append(Article(pk=old.pk, position=old.position + POSITION_SHIFT))
+    for old in changed:
+        keep_first_revision(old)
+    if moving:
+        Article.objects.bulk_update(moving, ["position"])
+    now = timezone.now()
+    rows = [new[i] for i in matched]
+    for article in rows:
+        article.updated_at = now
+    if rows:
+        Article.objects.bulk_update(rows, list(REIMPORTED_FIELDS))
+    return [new[i] for i, old in matched.items() if old in changed]
 
 
 def _write_articles(
-    page, parsed: ParsedPage, kept, visible_from, cache: LookupCache, result
+    page, parsed: ParsedPage, kept, visible_from, cache: LookupCache, result, reusable=()
 ) -> list[tuple[Article, list[str]]]:
-    """Create the page's articles and bylines; return each article with its byline names."""
+    """Write the page's articles (reusing ``reusable`` rows) and bylines; return each article
+    with its byline names."""
     rows: list[tuple[Article, ParsedArticle]] = []
     for position, pa in enumerate(parsed.articles, start=1):
         if position in kept:
@@ -374,7 +458,11 @@ def _write_articles(
         check_fields(article, f"article {position} (“{article.title[:20]}”)")
         rows.append((article, pa))
         result.warnings += len(warnings)
-    Article.objects.bulk_create([a for a, _ in rows])
+    reimported = _reuse_rows([a for a, _ in rows], list(reusable)) if reusable else []
+    reused = [a.pk for a, _ in rows if a.pk is not None]
+    Article.objects.bulk_create([a for a, _ in rows if a.pk is None])
+    if reused:
+        Byline.objects.filter(article__in=reused).delete()
     Address.objects.record_positions([a for a, _ in rows])
     result.articles = len(rows)
 
@@ -397,6 +485,8 @@ def _write_articles(
             bylines.append(Byline(article=article, person_id=key[1], role=role, order=order))
     Byline.objects.bulk_create(bylines)
     result.bylines = len(bylines)
+    for article in reimported:  # a re-import is a change too: its revision (no user)
+        record_edit(article, None, "重新导入了本版，更新了这篇稿件。", mark=False)
     names: dict[int, list[str]] = {a.pk: [] for a, _ in rows}
     for byline in bylines:
         names[byline.article_id].append(byline_names[byline.person_id])
