@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ..editing import ArticleGone, keep_first_revision, lock_article, lock_page, record_edit
 from ..models import Article, EditorialState, PageSource, Photo
 from ..search import SearchQueryError, highlight, search_articles
 from .filters import PageNumberFilter, ReviewQueueFilter, StateFilter
@@ -45,7 +46,7 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
     save_on_top = True
 
     fieldsets = (
-        ("标题", {"fields": ("kicker", "title", "subtitle")}),
+        ("标题", {"fields": ("kicker", "title", "subtitle", "loaded_version", "loaded_state")}),
         ("版面与栏目", {"fields": (("page", "position"), "column", "dateline")}),
         ("正文", {"fields": ("body",)}),
         ("编者按、阅读提示与来源", {"fields": ("editor_note", "reading_tip", "source_note")}),
@@ -162,10 +163,39 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
                 extra_context["ocr_text"] = highlight(source.text, [article.title] if article.title else [])
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        """On a save, the article as it is now with its page locked (the rule for every
+        writer of a page's content); None (the admin's “no longer exists”) if it is gone."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST" and connection.in_atomic_block:
+            try:
+                return lock_article(obj.pk)
+            except ArticleGone:
+                return None
+        return obj
+
     def save_model(self, request, obj, form, change):
-        if not change or form.has_changed():
-            obj.mark_edited(request.user)
-        super().save_model(request, obj, form, change)
+        if not change:
+            lock_page(obj.page_id)
+            obj.save()
+            return
+        # Write only what the editor changed (measured from what they loaded), so nothing
+        # saved meanwhile by someone else is put back.
+        fields = [name for name in form.changed_data if name in form.edited_fields]
+        if "status" in fields and obj.status == Article.Status.PUBLISHED and obj.published_at is None:
+            fields.append("published_at")
+        if fields:
+            obj.save(update_fields=[*fields, "updated_at"])
+
+    def log_addition(self, request, obj, message):
+        return record_edit(obj, request.user, message, added=True)
+
+    def log_change(self, request, obj, message):
+        """The one record of an editor's change (edited mark, revision, history); none if
+        nothing changed."""
+        if message:
+            return record_edit(obj, request.user, message)
+        return None
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Photo:
@@ -184,13 +214,6 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
         for photo in formset.deleted_objects:
             photo.delete()
         formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
-            article.mark_edited(request.user)
-            article.save(update_fields=["edited", "edited_at", "edited_by", "updated_at"])
 
     # search
 
@@ -219,18 +242,23 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
 
     # actions
 
+    def _locked(self, queryset):
+        """The selected articles as they are now, their pages locked (inside a transaction)."""
+        ids = list(queryset.values_list("pk", flat=True))
+        for page_id in sorted(set(Article.objects.filter(pk__in=ids).values_list("page_id", flat=True))):
+            lock_page(page_id)
+        return Article.objects.filter(pk__in=ids)
+
     def _edited(self, request, article, message):
-        article.mark_edited(request.user)
+        keep_first_revision(Article.objects.get(pk=article.pk))
         article.save()
-        self.log_change(request, article, message)
+        record_edit(article, request.user, message)
 
     @admin.action(description="发布所选稿件", permissions=["change"])
     def publish_selected(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in (
-                queryset.select_related(None).select_for_update().exclude(status=Article.Status.PUBLISHED)
-            ):
+            for article in self._locked(queryset).exclude(status=Article.Status.PUBLISHED):
                 article.publish()
                 self._edited(request, article, "发布了稿件。")
                 done += 1
@@ -244,9 +272,7 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
     def unpublish_selected(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in (
-                queryset.select_related(None).select_for_update().filter(status=Article.Status.PUBLISHED)
-            ):
+            for article in self._locked(queryset).filter(status=Article.Status.PUBLISHED):
                 article.status = Article.Status.DRAFT
                 self._edited(request, article, "撤回了稿件（改为草稿）。")
                 done += 1
@@ -260,7 +286,7 @@ class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
     def mark_reviewed(self, request, queryset):
         done = 0
         with transaction.atomic():
-            for article in queryset.select_related(None).select_for_update().filter(needs_review=True):
+            for article in self._locked(queryset).filter(needs_review=True):
                 article.needs_review = False
                 self._edited(request, article, "标记为已审核。")
                 done += 1

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import connection
 from django.db.models import Count
 from django.utils.html import format_html
 
+from ..editing import lock_page, record_edit
 from ..models import Article, Column, Issue, Page, PageSource, Person, Photo
 from .forms import ColumnForm, PhotoForm, thumbnail_html
 from .inlines import PageArticleInline, PageInline, PagePhotoInline, PhotoCreditInline
+
+
+class LocksPageOnSave:
+    """A save here writes a page's content: lock the page first (the rule for every writer)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST" and connection.in_atomic_block:
+            lock_page(obj.pk if isinstance(obj, Page) else obj.page_id)
+        return obj
 
 
 @admin.register(Issue)
@@ -39,7 +51,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(LocksPageOnSave, admin.ModelAdmin):
     list_display = ("__str__", "issue", "number", "name", "article_count", "photo_count")
     list_filter = ("number", "name")
     list_select_related = ("issue",)
@@ -80,8 +92,7 @@ class PageAdmin(admin.ModelAdmin):
             if photo_form.has_changed() and isinstance(photo_form.instance, Photo):
                 touched |= {photo_form.instance.article_id, photo_form.initial.get("article")}
         for article in Article.objects.filter(pk__in=touched - {None}):
-            article.mark_edited(request.user)
-            article.save(update_fields=["edited", "edited_at", "edited_by", "updated_at"])
+            record_edit(article, request.user, "在版面页修改了配图。")
 
     def _source(self, page):
         return PageSource.objects.filter(page_id=page.pk).first() if page and page.pk else None
@@ -140,7 +151,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(LocksPageOnSave, admin.ModelAdmin):
     form = PhotoForm
     list_display = ("thumbnail_preview", "__str__", "page", "position", "article")
     list_display_links = ("thumbnail_preview", "__str__")
@@ -174,6 +185,4 @@ class PhotoAdmin(admin.ModelAdmin):
         photo = form.instance
         changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
         if changed and photo.article_id:  # a changed photo is a change to the article it illustrates
-            article = photo.article
-            article.mark_edited(request.user)
-            article.save(update_fields=["edited", "edited_at", "edited_by", "updated_at"])
+            record_edit(photo.article, request.user, f"修改了配图“{photo}”。")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from ..editing import body_to_text, text_to_body
@@ -48,8 +51,25 @@ class SplitDateTimeWithSeconds(AdminSplitDateTime):
         self.widgets[1].format = "%H:%M:%S"
 
 
+def _snapshot(values: dict) -> str:
+    return json.dumps(values, ensure_ascii=False, default=lambda o: o.isoformat())
+
+
 class ArticleForm(forms.ModelForm):
+    """The article form; it carries the version (and field values) it was loaded with.
+
+    Saving over a newer version (another editor, the API or a re-import saved meanwhile)
+    does not overwrite: the form comes back with :attr:`conflict`, what changed meanwhile
+    field by field, and the editor may re-apply their own changes (only the fields they
+    changed are written, on top of the newer version).
+    """
+
     body = BodyField(label="正文", required=False, help_text=BODY_HELP)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+    REAPPLY = "_reapply"
+    MODEL_FIELDS = frozenset(f.name for f in Article._meta.concrete_fields)
 
     class Meta:
         model = Article
@@ -74,8 +94,45 @@ class ArticleForm(forms.ModelForm):
         )
         widgets = {"published_at": SplitDateTimeWithSeconds}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: list[dict] | None = None
+        self.loaded: dict = {}
+        self.edited_fields = [n for n in self.fields if n in self.MODEL_FIELDS]
+        if self.instance.pk is None:
+            return
+        if not self.is_bound:
+            self.initial["loaded_version"] = self.instance.version
+            self.initial["loaded_state"] = _snapshot(
+                {name: self.initial.get(name) for name in self.edited_fields}
+            )
+            return
+        try:
+            raw = json.loads(self.data.get("loaded_state") or "{}")
+        except ValueError:
+            raw = {}
+        for name, value in raw.items():
+            if name in self.edited_fields:
+                self.loaded[name] = Article._meta.get_field(name).to_python(value)
+        # What the editor changed is measured from what they loaded, not from the newer version.
+        self.initial.update(self.loaded)
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in ("loaded_version", "loaded_state")]
+
     def clean(self):
         cleaned = super().clean()
+        loaded_version = cleaned.get("loaded_version")
+        current = self.instance.version
+        stale = self.instance.pk and loaded_version is not None and loaded_version != current
+        if stale and self.data.get(self.REAPPLY) != str(current):
+            self.conflict = self._describe_conflict(cleaned)
+            raise forms.ValidationError(
+                f"保存前有人修改了这篇稿件（你打开的是第 {loaded_version} 版，现在是第 {current} 版），"
+                "你的修改没有保存。下面列出期间的改动；核对后可以重新应用你的修改。",
+                code="conflict",
+            )
         page, position = cleaned.get("page"), cleaned.get("position")
         if page is not None and position is not None:
             taken = Article.objects.filter(page=page, position=position).exclude(pk=self.instance.pk).first()
@@ -85,6 +142,46 @@ class ArticleForm(forms.ModelForm):
                     f"{page.label}已有第 {position} 篇稿件“{taken.title}”，请换一个版内顺序。",
                 )
         return cleaned
+
+    def _describe_conflict(self, cleaned) -> list[dict]:
+        """Each field changed meanwhile or by the editor: as loaded, as saved meanwhile, theirs."""
+        now = forms.models.model_to_dict(Article.objects.get(pk=self.instance.pk), fields=self.edited_fields)
+        rows = []
+        for name in self.edited_fields:
+            field = self.fields[name]
+            loaded = self.loaded.get(name, now.get(name))
+            mine = cleaned.get(name, loaded)
+            mine = getattr(mine, "pk", mine)
+            if loaded == now.get(name) and not field.has_changed(loaded, self[name].data):
+                continue
+            rows.append(
+                {
+                    "label": field.label,
+                    "loaded": self._show(name, loaded),
+                    "theirs": self._show(name, now.get(name)),
+                    "mine": self._show(name, mine),
+                    "they_changed": loaded != now.get(name),
+                    "i_changed": field.has_changed(loaded, self[name].data),
+                }
+            )
+        if not rows:
+            rows.append(
+                {"label": "署名、配图", "loaded": "", "theirs": "（期间有修改）", "mine": "",
+                 "they_changed": True, "i_changed": False}
+            )  # fmt: skip
+        return rows
+
+    def _show(self, name, value) -> str:
+        if value in (None, ""):
+            return "（空）"
+        if name == "body":
+            return body_to_text(value)
+        field = self.fields[name]
+        if isinstance(field, forms.ModelChoiceField):
+            obj = field.queryset.filter(pk=value).first()
+            return str(obj) if obj is not None else str(value)
+        choices = dict(getattr(field, "choices", ()) or ())
+        return str(choices.get(value, value))
 
     def clean_continued_from(self):
         value = self.cleaned_data.get("continued_from")

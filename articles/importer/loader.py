@@ -383,7 +383,9 @@ REIMPORTED_FIELDS = (
     "edited_by",
     "updated_at",
 )
-CONTENT_FIELDS = [f for f in REIMPORTED_FIELDS if f not in ("position", "updated_at", "edited_at", "edited_by")]
+CONTENT_FIELDS = [
+    f for f in REIMPORTED_FIELDS if f not in ("position", "updated_at", "edited_at", "edited_by")
+]
 POSITION_SHIFT = 16000  # moved rows pass through position + this, so no two rows ever share one
 
 
