@@ -49,7 +49,7 @@ def test_a_stale_save_shows_the_conflict_and_reapplying_keeps_both_edits(article
 
 
 def test_a_byline_change_meanwhile_is_a_conflict_too(article, two_editors):
-    a, b = two_editors
+    _a, b = two_editors
     form_b = form_data(b.get(change_url(article)))
     article.bylines.all().delete()  # someone else (the API, another form) changed the bylines
     form_b["title"] = "B 的主题"
@@ -72,7 +72,7 @@ def test_saving_an_article_a_reimport_removed_is_refused_clearly(article, two_ed
 
 
 def test_the_conflict_text_is_escaped(article, two_editors):
-    a, b = two_editors
+    _a, b = two_editors
     form_b = form_data(b.get(change_url(article)))
     Article.objects.filter(pk=article.pk).update(subtitle="<script>alert(1)</script>")
     form_b["title"] = "B 的主题"
