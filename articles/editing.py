@@ -21,6 +21,7 @@ texts contain no carriage return.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 import reversion
@@ -417,3 +418,183 @@ def split_article(article: Article, block_index: int, user=None, title: str = ""
     article.save()
     record_edit(article, user, f"拆分了稿件：第 {block_index + 1} 段起成为新稿件“{new.title}”。")
     return record_edit(new, user, f"由“{article.title}”拆分而来。", added=True)
+
+
+# --- revisions: what an article was, the difference between two, restoring one ----------------
+
+#: the fields a revision diff shows, in form order, with the editors' labels
+DIFF_FIELDS = (
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "column_id",
+    "editor_note",
+    "reading_tip",
+    "source_note",
+    "status",
+    "published_at",
+    "needs_review",
+    "position",
+)
+
+
+def article_versions(article: Article):
+    """The article's revisions, newest first (with who and when)."""
+    return Version.objects.get_for_object(article).select_related("revision__user")
+
+
+def revision_snapshot(version: Version) -> dict:
+    """A revision of an article as an editor reads it: fields, body text, bylines, photos."""
+    from .models import Column, Person
+
+    data = version.field_dict
+    pk = int(version.object_id)
+    others = list(version.revision.version_set.select_related("content_type"))
+    bylines = sorted(
+        (
+            v.field_dict
+            for v in others
+            if v.content_type.model == "byline" and v.field_dict["article_id"] == pk
+        ),
+        key=lambda d: (d["order"], d["id"]),
+    )
+    photos = sorted(
+        (
+            v.field_dict
+            for v in others
+            if v.content_type.model == "photo" and v.field_dict["article_id"] == pk
+        ),
+        key=lambda d: d["position"],
+    )
+    photo_ids = {p["id"] for p in photos}
+    credits = sorted(
+        (
+            v.field_dict
+            for v in others
+            if v.content_type.model == "photocredit" and v.field_dict["photo_id"] in photo_ids
+        ),
+        key=lambda d: (d["order"], d["id"]),
+    )
+    people = Person.objects.in_bulk({d["person_id"] for d in (*bylines, *credits)})
+
+    def person(d) -> str:
+        p = people.get(d["person_id"])
+        return f"{d['role']}{p.name if p else '（已删除的人物）'}"
+
+    fields = {}
+    for name in DIFF_FIELDS:
+        value = data.get(name)
+        if name == "column_id":
+            column = Column.objects.filter(pk=value).first() if value else None
+            value = str(column) if column else ""
+        elif name == "status":
+            value = Article.Status(value).label if value in Article.Status.values else value
+        elif name == "needs_review":
+            value = "是" if value else "否"
+        elif name == "published_at" and value:
+            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        fields[name] = "" if value is None else str(value)
+    return {
+        "fields": fields,
+        "body": body_to_text(data.get("body")),
+        "bylines": [person(d) for d in bylines],
+        "photos": [
+            " ".join(x for x in (p["title"], p["caption"]) if x)
+            + (
+                "（" + "、".join(person(c) for c in credits if c["photo_id"] == p["id"]) + "）"
+                if any(c["photo_id"] == p["id"] for c in credits)
+                else ""
+            )
+            for p in photos
+        ],
+    }
+
+
+def diff_revisions(old: Version, new: Version) -> dict:
+    """What changed from ``old`` to ``new``: changed fields, body lines (kept/removed/added),
+    bylines and photos. Plain text throughout; templates escape it."""
+    a, b = revision_snapshot(old), revision_snapshot(new)
+    labels = {f.attname: str(f.verbose_name) for f in Article._meta.concrete_fields}
+    fields = [
+        {"label": labels.get(name, name), "old": a["fields"][name], "new": b["fields"][name]}
+        for name in DIFF_FIELDS
+        if a["fields"][name] != b["fields"][name]
+    ]
+    return {
+        "fields": fields,
+        "body": _line_diff(a["body"].split("\n"), b["body"].split("\n")),
+        "body_changed": a["body"] != b["body"],
+        "bylines": _line_diff(a["bylines"], b["bylines"]),
+        "bylines_changed": a["bylines"] != b["bylines"],
+        "photos": _line_diff(a["photos"], b["photos"]),
+        "photos_changed": a["photos"] != b["photos"],
+    }
+
+
+def _line_diff(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """(op, line) with op ' ' kept, '-' removed, '+' added."""
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend((" ", line) for line in old[i1:i2])
+        else:
+            out.extend(("-", line) for line in old[i1:i2])
+            out.extend(("+", line) for line in new[j1:j2])
+    return out
+
+
+@transaction.atomic
+def restore_revision(article_pk, version_id, user=None) -> Article:
+    """Bring the article back to a revision: its fields, body, bylines, photos and photo credits.
+
+    Photos attached to the article since then are detached (they stay on the page); photos
+    of the revision that were deleted since are recreated. The restore is an edit like any
+    other (a new revision, the history names it).
+    """
+    article = lock_article(article_pk)
+    version = article_versions(article).filter(pk=version_id).first()
+    if version is None:
+        raise EditingError("没有找到要恢复的版本。")
+    revision = version.revision
+    data = version.field_dict
+    others = list(revision.version_set.select_related("content_type"))
+    position = data.get("position")
+    if Article.objects.filter(page_id=data.get("page_id"), position=position).exclude(pk=article.pk).exists():
+        raise EditingError(
+            f"无法恢复：该版面第 {position} 篇的位置已被另一篇稿件占用，请先调整那篇稿件的版内顺序。"
+        )
+    for name, value in data.items():
+        if name != "id":
+            setattr(article, name, value)
+    article.save()
+
+    article.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(article_id=article.pk, person_id=d["person_id"], role=d["role"], order=d["order"])
+        for d in (v.field_dict for v in others if v.content_type.model == "byline")
+        if d["article_id"] == article.pk
+    )
+    photo_data = [v.field_dict for v in others if v.content_type.model == "photo"]
+    photo_data = [d for d in photo_data if d["article_id"] == article.pk]
+    restored = []
+    for d in photo_data:
+        photo = Photo.objects.filter(pk=d["id"]).first() or Photo(pk=d["id"])
+        for name, value in d.items():
+            if name != "id":
+                setattr(photo, name, value)
+        if Photo.objects.filter(page_id=photo.page_id, position=photo.position).exclude(pk=photo.pk).exists():
+            top = Photo.objects.filter(page_id=photo.page_id).aggregate(m=Max("position"))["m"] or 0
+            photo.position = top + 1
+        photo.save()
+        restored.append(photo.pk)
+        PhotoCredit.objects.filter(photo_id=photo.pk).delete()
+        PhotoCredit.objects.bulk_create(
+            PhotoCredit(photo_id=photo.pk, person_id=c["person_id"], role=c["role"], order=c["order"])
+            for c in (v.field_dict for v in others if v.content_type.model == "photocredit")
+            if c["photo_id"] == photo.pk
+        )
+    Photo.objects.filter(article_id=article.pk).exclude(pk__in=restored).update(article=None)
+    when = timezone.localtime(revision.date_created).strftime("%Y-%m-%d %H:%M:%S")
+    return record_edit(article, user, f"恢复到 {when} 的版本（{revision.comment or '无说明'}）。")

@@ -15,10 +15,11 @@ from .filters import PageNumberFilter, ReviewQueueFilter, StateFilter
 from .forms import ArticleForm
 from .inlines import ArticlePhotoInline, BylineInline
 from .merge_split import MergeSplitMixin
+from .revisions import RevisionsMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(MergeSplitMixin, admin.ModelAdmin):
+class ArticleAdmin(RevisionsMixin, MergeSplitMixin, admin.ModelAdmin):
     form = ArticleForm
     # Fits a 1280 px window beside the filters (tests/test_admin_layout.py measures it).
     list_display = ("title", "place", "column", "state", "review", "last_change")

@@ -11,7 +11,7 @@
   ``PATCH`` writes only the fields it sends).
 - ``GET`` with a matching ``If-None-Match`` answers ``304``.
 - An article removed while the write waited for the page's lock (a re-import, a merge)
-  is refused with ``409``, never reported as saved.
+  is refused with ``404`` and a message saying so, never reported as saved.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -36,8 +37,9 @@ class PreconditionFailed(exceptions.APIException):
     )
 
 
-class Gone(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
+class Gone(exceptions.NotFound):
+    """404 with a message that says why: the article was removed while this write waited."""
+
     default_code = "gone"
 
 
@@ -123,6 +125,16 @@ class ArticleConditionalMixin(ConditionalMixin):
 
     def etag(self, instance, data) -> str:
         return article_etag(instance)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            if self.request.method in ("PUT", "PATCH", "DELETE"):
+                raise Gone(
+                    str(ArticleGone(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)))
+                ) from exc
+            raise
 
     def locked(self, instance):
         try:

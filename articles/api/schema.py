@@ -34,8 +34,8 @@ ERROR_DESCRIPTIONS = {
     "400": "参数或请求体有误（errors 中的 parameter / field 指明是哪一个）",
     "401": "未登录（匿名），或匿名使用了仅限工作人员的参数",
     "403": "已登录但没有该操作的权限",
-    "404": "对象不存在（或读者不可见），或结果页码 p 不存在",
-    "409": "仍被其他内容引用，不能删除；或稿件在等待写入时已被删除（重新导入、合并），本次修改没有保存",
+    "404": "对象不存在（或读者不可见），或结果页码 p 不存在；修改时也指稿件已被删除（重新导入、合并），未保存",
+    "409": "仍被其他内容引用，不能删除",
     "412": "If-Match 与当前 ETag 不符：对象在你读取之后已被修改，本次写入没有执行",
     "429": "请求过于频繁（匿名限流），见 Retry-After",
 }
@@ -112,7 +112,7 @@ class AutoSchema(openapi.AutoSchema):
         if "{" in self.path:
             codes.append("404")
             if _conditional(self.view) and self.method in ("PUT", "PATCH", "DELETE"):
-                codes += ["412", "409"]
+                codes.append("412")
         elif self._is_list_view():
             codes.append("404")  # a result page (p) that does not exist
         if _conditional(self.view) and "{" in self.path and self.method == "GET":

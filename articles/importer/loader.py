@@ -463,8 +463,6 @@ def _write_articles(
     reimported = _reuse_rows([a for a, _ in rows], list(reusable)) if reusable else []
     reused = [a.pk for a, _ in rows if a.pk is not None]
     Article.objects.bulk_create([a for a, _ in rows if a.pk is None])
-    if reused:
-        Byline.objects.filter(article__in=reused).delete()
     Address.objects.record_positions([a for a, _ in rows])
     result.articles = len(rows)
 
@@ -485,14 +483,34 @@ def _write_articles(
                 continue
             seen.add(key)
             bylines.append(Byline(article=article, person_id=key[1], role=role, order=order))
-    Byline.objects.bulk_create(bylines)
     result.bylines = len(bylines)
+    written = _unchanged_bylines_kept(reused, bylines) if reused else bylines
+    Byline.objects.bulk_create(written)
     for article in reimported:  # a re-import is a change too: its revision (no user)
         record_edit(article, None, "重新导入了本版，更新了这篇稿件。", mark=False)
     names: dict[int, list[str]] = {a.pk: [] for a, _ in rows}
     for byline in bylines:
         names[byline.article_id].append(byline_names[byline.person_id])
     return [(a, names[a.pk]) for a, _ in rows]
+
+
+def _unchanged_bylines_kept(reused: list[int], bylines: list[Byline]) -> list[Byline]:
+    """A kept row's bylines are rewritten only if the re-parse changed them (so their ids,
+    and an editor's open form, stay valid); returns the bylines still to create."""
+
+    def key(b):
+        return (b.person_id, b.role, b.order)
+
+    old: dict[int, list] = {pk: [] for pk in reused}
+    for b in Byline.objects.filter(article__in=reused).order_by("order", "pk"):
+        old[b.article_id].append(key(b))
+    new: dict[int, list] = {pk: [] for pk in reused}
+    for b in bylines:
+        if b.article_id in new:
+            new[b.article_id].append(key(b))
+    same = {pk for pk in reused if old[pk] == new[pk]}
+    Byline.objects.filter(article__in=[pk for pk in reused if pk not in same]).delete()
+    return [b for b in bylines if b.article_id not in same]
 
 
 HEAD_LABELS = {"kicker": "引题", "title": "主题", "subtitle": "副题"}
