@@ -148,11 +148,6 @@ def test_a_reimport_keeps_an_edited_articles_address(client, tmp_path):
     assert "编辑加的副题" in lands_on(client, url)[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the loader still re-creates unedited articles on a re-import; "
-    "the editpath helper makes it update them in place (then remove this mark)",
-)
 def test_a_reimport_keeps_every_existing_articles_address(client, tmp_path):
     import_seed(tmp_path, SEED, publish=True)
     before = {a.title: a.get_absolute_url() for a in Article.objects.filter(needs_review=False)}
