@@ -56,7 +56,23 @@ def _tags(header: str) -> list[str]:
     return [tag.strip() for tag in header.split(",") if tag.strip()]
 
 
-class ConditionalMixin:
+class ConditionalReadMixin:
+    """ViewSet mixin for read-only resources: ETag on item responses, If-None-Match (304)."""
+
+    def etag(self, instance, data) -> str:
+        return digest_etag(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        tag = self.etag(instance, data)
+        wanted = request.headers.get("If-None-Match")
+        if wanted and (tag in _tags(wanted) or "*" in _tags(wanted)):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
+
+
+class ConditionalMixin(ConditionalReadMixin):
     """ViewSet mixin: ETag on item responses, If-Match on writes, If-None-Match on reads."""
 
     def etag(self, instance, data) -> str:

@@ -63,9 +63,9 @@ IF_NONE_MATCH = OpenApiParameter(
 
 
 def _conditional(view) -> bool:
-    from .concurrency import ConditionalMixin
+    from .concurrency import ConditionalReadMixin
 
-    return isinstance(view, ConditionalMixin)
+    return isinstance(view, ConditionalReadMixin)
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -9,7 +9,7 @@ from rest_framework import viewsets
 from ..cache import SITE, freshness, not_modified, private_headers, public_headers
 from ..models import Article, Column, Issue, Page, Person, Photo, sees_drafts
 from . import queries, serializers
-from .concurrency import ArticleConditionalMixin, ConditionalMixin
+from .concurrency import ArticleConditionalMixin, ConditionalMixin, ConditionalReadMixin
 from .errors import ParameterError
 from .filters import (
     ApiArticleFilter,
@@ -118,7 +118,7 @@ class ArticleViewSet(ArticleConditionalMixin, AdminHistoryMixin, ApiViewSet, vie
 
 
 @extend_schema_view(list=extend_schema(summary="期列表"), retrieve=extend_schema(summary="一期及其版面"))
-class IssueViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class IssueViewSet(ConditionalReadMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """Issues (one per publication date) with their pages."""
 
     queryset = Issue.objects.all()
@@ -132,7 +132,7 @@ class IssueViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="版面列表"), retrieve=extend_schema(summary="版面及其稿件、图片")
 )
-class PageViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class PageViewSet(ConditionalReadMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """Printed pages (版); the detail lists the page's articles and photos."""
 
     queryset = Page.objects.all()
@@ -150,7 +150,7 @@ class PageViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="新闻图片列表"), retrieve=extend_schema(summary="新闻图片详情")
 )
-class PhotoViewSet(ConditionalMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
+class PhotoViewSet(ConditionalReadMixin, ApiViewSet, viewsets.ReadOnlyModelViewSet):
     """News photos with their credits."""
 
     queryset = Photo.objects.all()
