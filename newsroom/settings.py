@@ -217,7 +217,7 @@ def cache_from_url(url: str, *, prefix: str = "newsroom") -> dict:
         }
     if url.startswith("file://"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache_backends.SharedFileBasedCache",
             "LOCATION": url[7:],
             "OPTIONS": {"MAX_ENTRIES": 2000},
             **common,
