@@ -55,23 +55,23 @@ def limit(name: str) -> int:
     return int(getattr(settings, f"NEWSROOM_IMPORT_MAX_{name}"))
 
 
-def fit_article(pa: ParsedArticle) -> ParsedArticle:
-    """A copy of ``pa`` whose column, dateline, source and bylines fit their fields."""
-    warnings = list(pa.warnings)
+def fit_article(parsed_article: ParsedArticle) -> ParsedArticle:
+    """A copy of ``parsed_article`` whose column, dateline, source and bylines fit their fields."""
+    warnings = list(parsed_article.warnings)
     lead: list[str] = []  # text moved to the start of the body, in reading order
     tail: list[str] = []
-    column = pa.column
+    column = parsed_article.column
     if column and len(column.strip()) > COLUMN_MAX:
         lead.append(column.strip())
         warnings.append(f"栏目名过长（{len(column.strip())}字），已移入正文")
         column = None
-    dateline = pa.dateline
+    dateline = parsed_article.dateline
     if len(dateline) > DATELINE_MAX:
         lead.append(dateline)
         warnings.append(f"电头过长（{len(dateline)}字），已移入正文")
         dateline = ""
     bylines: list[Credit] = []
-    for credit in pa.bylines:
+    for credit in parsed_article.bylines:
         name, affiliation = credit.name.strip(), credit.affiliation.strip()
         if len(name) <= NAME_MAX and len(affiliation) <= AFFILIATION_MAX:
             bylines.append(credit)
@@ -81,23 +81,23 @@ def fit_article(pa: ParsedArticle) -> ParsedArticle:
             warnings.append(f"署名过长（{len(name)}字），未作为署名，已移入正文")
         else:
             warnings.append(f"署名单位职务过长（{len(affiliation)}字），未作为署名，已移入正文")
-    source_note = pa.source_note
+    source_note = parsed_article.source_note
     if len(source_note) > SOURCE_NOTE_MAX:
         tail.append(source_note)
         warnings.append(f"来源过长（{len(source_note)}字），已移入正文")
         source_note = ""
     continued = {}
     for name, label in (("continued_from_page", "上接"), ("continued_to_page", "下转")):
-        number = getattr(pa, name)
+        number = getattr(parsed_article, name)
         if number is not None and not 1 <= number <= MAX_PAGE_NUMBER:
             warnings.append(f"{label}版次{number}不是有效版次，已忽略")
             number = None
         continued[name] = number
-    if len(warnings) == len(pa.warnings):
-        return pa
-    blocks = [_paragraph(t) for t in lead] + list(pa.blocks) + [_paragraph(t) for t in tail]
+    if len(warnings) == len(parsed_article.warnings):
+        return parsed_article
+    blocks = [_paragraph(t) for t in lead] + list(parsed_article.blocks) + [_paragraph(t) for t in tail]
     return dataclasses.replace(
-        pa,
+        parsed_article,
         column=column,
         dateline=dateline,
         bylines=bylines,
@@ -108,12 +108,12 @@ def fit_article(pa: ParsedArticle) -> ParsedArticle:
     )
 
 
-def fit_photo(pp: ParsedPhoto) -> ParsedPhoto:
-    """A copy of ``pp`` whose title, agency and credits fit; what does not goes into the caption."""
-    warnings = list(pp.warnings)
+def fit_photo(parsed_photo: ParsedPhoto) -> ParsedPhoto:
+    """A copy of ``parsed_photo`` whose title, agency and credits fit; what does not goes into the caption."""
+    warnings = list(parsed_photo.warnings)
     before: list[str] = []
     after: list[str] = []
-    title, agency = pp.title, pp.agency
+    title, agency = parsed_photo.title, parsed_photo.agency
     if len(title) > PHOTO_TITLE_MAX:
         before.append(title)
         warnings.append(f"图片标题过长（{len(title)}字），已移入图片说明")
@@ -123,17 +123,17 @@ def fit_photo(pp: ParsedPhoto) -> ParsedPhoto:
         warnings.append(f"图片来源机构过长（{len(agency)}字），已移入图片说明")
         agency = ""
     credits = []
-    for credit in pp.credits:
+    for credit in parsed_photo.credits:
         if len(credit.name.strip()) <= NAME_MAX:
             credits.append(credit)
         else:
             after.append(credit.name.strip())
             warnings.append(f"图片署名过长（{len(credit.name.strip())}字），已移入图片说明")
-    if len(warnings) == len(pp.warnings):
-        return pp
-    caption = "\n".join(t for t in (*before, pp.caption, *after) if t)
+    if len(warnings) == len(parsed_photo.warnings):
+        return parsed_photo
+    caption = "\n".join(t for t in (*before, parsed_photo.caption, *after) if t)
     return dataclasses.replace(
-        pp, title=title, agency=agency, credits=credits, caption=caption, warnings=warnings
+        parsed_photo, title=title, agency=agency, credits=credits, caption=caption, warnings=warnings
     )
 
 

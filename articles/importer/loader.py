@@ -181,13 +181,15 @@ class LookupCache:
         people: set[tuple[str, str]] = set()
         columns: set[str] = set()
         for parsed in pages:
-            for pa in parsed.articles:
-                pa = fit_article(pa)
-                if pa.column and pa.column.strip():
-                    columns.add(pa.column.strip())
-                people.update((c.name.strip(), c.affiliation.strip()) for c in pa.bylines if c.name.strip())
-            for pp in parsed.photos:
-                people.update((c.name.strip(), "") for c in fit_photo(pp).credits if c.name.strip())
+            for parsed_article in parsed.articles:
+                parsed_article = fit_article(parsed_article)
+                if parsed_article.column and parsed_article.column.strip():
+                    columns.add(parsed_article.column.strip())
+                people.update(
+                    (c.name.strip(), c.affiliation.strip()) for c in parsed_article.bylines if c.name.strip()
+                )
+            for parsed_photo in parsed.photos:
+                people.update((c.name.strip(), "") for c in fit_photo(parsed_photo).credits if c.name.strip())
         known = set(self.people)
         try:
             with transaction.atomic():
@@ -430,26 +432,28 @@ def _write_articles(
     """Write the page's articles (reusing ``reusable`` rows) and bylines; return each article
     with its byline names."""
     rows: list[tuple[Article, ParsedArticle]] = []
-    for position, pa in enumerate(parsed.articles, start=1):
+    for position, parsed_article in enumerate(parsed.articles, start=1):
         if position in kept:
             continue
-        pa = fit_article(pa)
-        warnings = list(pa.warnings)
-        head, body = _fit_headline(pa, warnings)
+        parsed_article = fit_article(parsed_article)
+        warnings = list(parsed_article.warnings)
+        head, body = _fit_headline(parsed_article, warnings)
         article = Article(
             page=page,
             position=position,
-            column_id=cache.column_id(pa.column.strip()) if pa.column and pa.column.strip() else None,
+            column_id=cache.column_id(parsed_article.column.strip())
+            if parsed_article.column and parsed_article.column.strip()
+            else None,
             kicker=head["kicker"],
             title=head["title"] or "（无标题）",
             subtitle=head["subtitle"],
-            dateline=pa.dateline,
+            dateline=parsed_article.dateline,
             body=body,
-            editor_note=pa.editor_note,
-            reading_tip=pa.reading_tip,
-            source_note=pa.source_note,
-            continued_from_page=pa.continued_from_page,
-            continued_to_page=pa.continued_to_page,
+            editor_note=parsed_article.editor_note,
+            reading_tip=parsed_article.reading_tip,
+            source_note=parsed_article.source_note,
+            continued_from_page=parsed_article.continued_from_page,
+            continued_to_page=parsed_article.continued_to_page,
             # ``publish`` publishes only what needs no review: a flagged guess stays a draft
             # in the review queue until an editor has looked at it.
             status=Article.Status.PUBLISHED if visible_from and not warnings else Article.Status.DRAFT,
@@ -458,7 +462,7 @@ def _write_articles(
             warnings=warnings,
         )
         check_fields(article, f"article {position} (“{article.title[:20]}”)")
-        rows.append((article, pa))
+        rows.append((article, parsed_article))
         result.warnings += len(warnings)
     reimported = _reuse_rows([a for a, _ in rows], list(reusable)) if reusable else []
     reused = [a.pk for a, _ in rows if a.pk is not None]
@@ -467,13 +471,16 @@ def _write_articles(
     result.articles = len(rows)
 
     credits = {
-        (c.name.strip(), c.affiliation.strip()) for _, pa in rows for c in pa.bylines if c.name.strip()
+        (c.name.strip(), c.affiliation.strip())
+        for _, parsed_article in rows
+        for c in parsed_article.bylines
+        if c.name.strip()
     }
     ids = cache.person_ids(credits)
     byline_names = {pk: name for (name, _), pk in ids.items()}
     bylines, seen = [], set()
-    for article, pa in rows:
-        for order, c in enumerate(pa.bylines):
+    for article, parsed_article in rows:
+        for order, c in enumerate(parsed_article.bylines):
             name = c.name.strip()
             if not name:
                 continue
@@ -516,13 +523,13 @@ def _unchanged_bylines_kept(reused: list[int], bylines: list[Byline]) -> list[By
 HEAD_LABELS = {"kicker": "引题", "title": "主题", "subtitle": "副题"}
 
 
-def _fit_headline(pa: ParsedArticle, warnings: list[str]) -> tuple[dict, list[dict]]:
+def _fit_headline(parsed_article: ParsedArticle, warnings: list[str]) -> tuple[dict, list[dict]]:
     """Headline parts that fit their fields; an over-long part moves into the body, not lost.
 
     An article needs a title: without one, its subtitle (or kicker) becomes the title.
     """
-    head = {name: getattr(pa, name).strip() for name in HEAD_FIELDS}
-    body = [{"type": b.type, "text": b.text} for b in pa.blocks]
+    head = {name: getattr(parsed_article, name).strip() for name in HEAD_FIELDS}
+    body = [{"type": b.type, "text": b.text} for b in parsed_article.blocks]
     for name in HEAD_FIELDS:
         if len(head[name]) > TITLE_MAX:
             body.insert(0, {"type": "paragraph", "text": head[name]})
@@ -546,29 +553,31 @@ def _clear_photos(page: Page, replace: bool) -> dict[int, Photo]:
 
 def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: LookupCache, result) -> None:
     photos: list[tuple[Photo, object]] = []
-    for position, pp in enumerate(parsed.photos, start=1):
+    for position, parsed_photo in enumerate(parsed.photos, start=1):
         if position in keep:
             result.kept.append(keep[position].title or f"photo {position}")
             continue
-        pp = fit_photo(pp)
+        parsed_photo = fit_photo(parsed_photo)
         photo = Photo(
             page=page,
             position=position,
-            title=pp.title,
-            caption=pp.caption,
-            agency=pp.agency,
-            warnings=list(pp.warnings),
+            title=parsed_photo.title,
+            caption=parsed_photo.caption,
+            agency=parsed_photo.agency,
+            warnings=list(parsed_photo.warnings),
         )
         check_fields(photo, f"photo {position}")
-        photos.append((photo, pp))
-        result.warnings += len(pp.warnings)
+        photos.append((photo, parsed_photo))
+        result.warnings += len(parsed_photo.warnings)
     Photo.objects.bulk_create([p for p, _ in photos])
     result.photos = len(photos)
-    keys = {(c.name.strip(), "") for _, pp in photos for c in pp.credits if c.name.strip()}
+    keys = {
+        (c.name.strip(), "") for _, parsed_photo in photos for c in parsed_photo.credits if c.name.strip()
+    }
     ids = cache.person_ids(keys)
     credits, seen = [], set()
-    for photo, pp in photos:
-        for order, c in enumerate(pp.credits):
+    for photo, parsed_photo in photos:
+        for order, c in enumerate(parsed_photo.credits):
             name = c.name.strip()
             if not name or (photo.pk, name) in seen:
                 continue
