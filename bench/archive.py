@@ -75,7 +75,7 @@ def build_archive(
     articles: int,
     *,
     seed_dir: Path = ROOT / "seeds",
-    start: datetime.date = datetime.date(2000, 1, 1),
+    end: datetime.date | None = None,
     per_page: int = 8,
     pages_per_issue: int = 8,
     batch: int = 5000,
@@ -85,7 +85,9 @@ def build_archive(
 ) -> dict:
     """Add ``articles`` published articles to the current database; returns counts and timings.
 
-    Issue dates start at ``start`` (dates already taken are skipped), each issue has
+    Issue dates run back from ``end`` (default: yesterday, so every generated article is
+    already published and readers see the newest ones; dates already taken are skipped),
+    oldest first in the database, like a real archive that grew day by day. Each issue has
     ``pages_per_issue`` pages of ``per_page`` articles. ``progress`` is an optional
     callable receiving a line of text after each batch.
     """
@@ -113,11 +115,13 @@ def build_archive(
     per_issue = per_page * pages_per_issue
     n_issues = math.ceil(articles / per_issue)
     taken = set(Issue.objects.values_list("date", flat=True))
-    dates, day = [], start
+    day = end or (timezone.localdate() - datetime.timedelta(days=1))
+    dates = []
     while len(dates) < n_issues:
         if day not in taken:
             dates.append(day)
-        day += datetime.timedelta(days=1)
+        day -= datetime.timedelta(days=1)
+    dates.reverse()
 
     roles = [Role.REPORTER, Role.REPORTER, Role.CORRESPONDENT, Role.INTERN]
     counts = {"issues": 0, "pages": 0, "articles": 0, "bylines": 0, "photos": 0, "photo_credits": 0}
@@ -258,14 +262,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=200_000, help="how many articles to add")
     parser.add_argument("--database-url", help="target database (default: DATABASE_URL or db.sqlite3)")
     parser.add_argument("--seed-dir", type=Path, default=ROOT / "seeds")
-    parser.add_argument("--start", type=datetime.date.fromisoformat, default=datetime.date(2000, 1, 1))
+    parser.add_argument(
+        "--end", type=datetime.date.fromisoformat, default=None, help="newest issue date (default: yesterday)"
+    )
     parser.add_argument("--batch", type=int, default=5000)
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
     setup_django(args.database_url)
     result = build_archive(
-        args.articles, seed_dir=args.seed_dir, start=args.start, batch=args.batch, progress=print
+        args.articles, seed_dir=args.seed_dir, end=args.end, batch=args.batch, progress=print
     )
     print(result)
     return 0
