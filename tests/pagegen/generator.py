@@ -23,6 +23,7 @@ really happened. ``Layout.plain()`` switches every perturbation off.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -60,8 +61,9 @@ HEADLINE_KINDS = (Kind.COLUMN, Kind.KICKER, Kind.TITLE, Kind.SUBTITLE)
 
 class Perturbation(StrEnum):
     BREAK = "break"  # a paragraph cut at a line break (its rest on the next line)
-    CONTINUATION_AFTER_OTHER = "continuation_after_other"  # the rest after another item's block
-    INTERLEAVE = "interleave"  # blocks of two or three items alternate
+    # the rest of a cut paragraph after another item printed whole (A1 B A2)
+    CONTINUATION_AFTER_OTHER = "continuation_after_other"
+    INTERLEAVE = "interleave"  # blocks of two or three items alternate, crossing (A1 B1 A2 B2)
     HEADLINE_AFTER_PARAGRAPH = "headline_after_paragraph"
     TRUNCATED = "truncated"  # a story's last paragraph ends mid-sentence, its rest not on the page
     PHOTO_TITLE_AFTER_CAPTION = "photo_title_after_caption"
@@ -69,6 +71,8 @@ class Perturbation(StrEnum):
     HALF_WIDTH = "half_width"
     MIXED_WIDTH = "mixed_width"
     MARKDOWN = "markdown"
+    BARE_SUBHEADS = "bare_subheads"  # markdown on the headlines, none on the subheads
+    STRAY_SPACES = "stray_spaces"  # the OCR put spaces inside words of some paragraphs
     ADVERTISING = "advertising"
 
 
@@ -94,6 +98,7 @@ class Layout:
     second_break: float = 0.3  # a broken paragraph broken once more
     cut_at_break: float = 0.7  # a break starts a new block
     window: tuple[int, ...] = (1, 2, 2, 3)  # items whose blocks may alternate
+    nest: float = 0.5  # window 1: per item with a cut block, its rest after the next item whole
     headline_after: float = 0.2  # per page: one story's headline after its first paragraph
     truncate: float = 0.1  # per page: one story loses the end of its last paragraph
     photo_title_after: float = 0.35  # per photo
@@ -101,6 +106,8 @@ class Layout:
     half_width: float = 0.35
     mixed_width: float = 0.15
     markdown: float = 0.3
+    bare_subheads: float = 0.4  # of the pages with markdown
+    stray_spaces: float = 0.1
     advertising: float = 0.3
     extra_blank: float = 0.2  # more than one blank line between blocks
 
@@ -113,6 +120,7 @@ class Layout:
                 "break_paragraph",
                 "second_break",
                 "cut_at_break",
+                "nest",
                 "headline_after",
                 "truncate",
                 "photo_title_after",
@@ -120,6 +128,8 @@ class Layout:
                 "half_width",
                 "mixed_width",
                 "markdown",
+                "bare_subheads",
+                "stray_spaces",
                 "advertising",
                 "extra_blank",
             ),
@@ -334,28 +344,11 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
             units = _break_credit(units, rng, done)
         items.insert(rng.randint(0, len(items)), _Item([photo.id], units, [units]))
 
-    # arrange the blocks: up to `window` items are open at once and give blocks in turn
+    # arrange the blocks: up to `window` items are open at once and give blocks in turn; with
+    # one at a time, an item's rest may still follow the next item printed whole
     window = rng.choice(layout.window)
-    pending = list(items)
-    active: list[_Item] = []
-    stream: list[list[Unit]] = []
-    last_owner_item: _Item | None = None
-    started: set[int] = set()
-    while pending or active:
-        while len(active) < window and pending:
-            active.append(pending.pop(0))
-        pick = active[0] if rng.random() < 0.5 else rng.choice(active)
-        block = pick.blocks.pop(0)
-        if stream and last_owner_item is not pick and stream[-1] and stream[-1][-1].open_end:
-            done.add(Perturbation.INTERLEAVE)
-        if id(pick) in started and last_owner_item is not pick:
-            # every block but an item's first opens with the rest of a cut paragraph
-            done.add(Perturbation.CONTINUATION_AFTER_OTHER)
-        started.add(id(pick))
-        stream.append(block)
-        last_owner_item = pick
-        if not pick.blocks:
-            active.remove(pick)
+    stream = _nested(items, rng, layout.nest) if window == 1 else _alternated(items, rng, window)
+    done |= stream_perturbations([block[0].owner for block in stream], items)
 
     # dress: advertising, markdown, widths, blank lines
     if rng.random() < layout.advertising:
@@ -364,9 +357,18 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
         done.add(Perturbation.ADVERTISING)
     units = [u for block in stream for u in block]
     if rng.random() < layout.markdown:
+        bare = any(u.kind is Kind.SUBHEAD for u in units) and rng.random() < layout.bare_subheads
         for u in units:
-            _markdown(u, rng)
+            if not (bare and u.kind is Kind.SUBHEAD):
+                _markdown(u, rng)
         done.add(Perturbation.MARKDOWN)
+        if bare:
+            done.add(Perturbation.BARE_SUBHEADS)
+    if rng.random() < layout.stray_spaces:
+        paragraphs = [u for u in units if u.kind is Kind.PARAGRAPH and len(u.text) > 20]
+        for u in rng.sample(paragraphs, min(len(paragraphs), 2)):
+            _stray_spaces(u, rng)
+            done.add(Perturbation.STRAY_SPACES)
     roll = rng.random()
     if roll < layout.half_width:
         for u in units:
@@ -408,6 +410,68 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
     return GeneratedPage(
         seed=seed, text=text, gold=gold, perturbations=done, items=order, units=units, dropped=dropped
     )
+
+
+def _alternated(items: list[_Item], rng: random.Random, window: int) -> list[list[Unit]]:
+    """Up to ``window`` items open at once, each giving its next block in turn."""
+    pending = list(items)
+    active: list[_Item] = []
+    stream: list[list[Unit]] = []
+    while pending or active:
+        while len(active) < window and pending:
+            active.append(pending.pop(0))
+        pick = active[0] if rng.random() < 0.5 else rng.choice(active)
+        stream.append(pick.blocks.pop(0))
+        if not pick.blocks:
+            active.remove(pick)
+    return stream
+
+
+def _nested(items: list[_Item], rng: random.Random, nest: float) -> list[list[Unit]]:
+    """Items one after the other; an item with several blocks may give its first, then the
+    next item is printed whole, then the item's rest (A1 B A2)."""
+    pending = list(items)
+    stream: list[list[Unit]] = []
+    while pending:
+        item = pending.pop(0)
+        if len(item.blocks) > 1 and pending and rng.random() < nest:
+            stream.append(item.blocks.pop(0))
+            stream += pending.pop(0).blocks
+        stream += item.blocks
+    return stream
+
+
+def stream_perturbations(owners: list[str], items: list[_Item]) -> set[Perturbation]:
+    """What the arrangement did, from the owners of the blocks in printed order: an item's
+    block after another whole item (A1 B A2) or two items' blocks crossing (A1 B1 A2 B2)."""
+    item_of = {i: n for n, it in enumerate(items) for i in it.ids}
+    seq = [item_of[o] for o in owners]
+    runs = [x for n, x in enumerate(seq) if n == 0 or seq[n - 1] != x]
+    done: set[Perturbation] = set()
+    for a, b in itertools.combinations(set(runs), 2):
+        pair = [x for x in runs if x in (a, b)]
+        pair = [x for n, x in enumerate(pair) if n == 0 or pair[n - 1] != x]
+        if len(pair) >= 4:
+            done.add(Perturbation.INTERLEAVE)
+        elif len(pair) == 3:
+            done.add(Perturbation.CONTINUATION_AFTER_OTHER)
+    return done
+
+
+def _stray_spaces(unit: Unit, rng: random.Random) -> None:
+    """One to three spaces inside the words of a paragraph (never beside a space), not in a
+    dateline's or an end-of-piece byline's brackets."""
+    text = unit.text
+    lo, hi = 2, len(text) - 2
+    head = max(text.find("）", 0, 40), text.find(")", 0, 40))
+    if head > 0 and text.lstrip("*").startswith(("本报", "新华社", "（", "(")):
+        lo = head + 2
+    if text.endswith(("）", ")")):
+        hi = max(text.rfind("（"), text.rfind("(")) - 1
+    places = [i for i in range(lo, hi) if not text[i - 1].isspace() and not text[i].isspace()]
+    for i in sorted(rng.sample(places, min(len(places), rng.randint(1, 3))), reverse=True):
+        text = text[:i] + " " + text[i:]
+    unit.text = text
 
 
 def _can_move_headline(story: Story) -> bool:
