@@ -293,6 +293,11 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.AutoSchema",
+    # JSON for apps; the HTML browsable API without inline styles (the CSP allows none).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "articles.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["articles.api.filters.FilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["articles.api.permissions.ReadOnlyOrModelPermissions"],
     # Basic first: an anonymous write gets 401 with a WWW-Authenticate challenge, not 403.

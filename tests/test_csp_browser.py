@@ -118,6 +118,9 @@ def test_the_admin_runs_under_the_policy(live_server, watched, paper, django_use
         "/admin/articles/person/",
         "/admin/articles/importrun/",
         "/admin/auth/user/add/",
+        # The browsable API as staff see it: with its write forms and their tabs.
+        "/api/v1/articles/",
+        f"/api/v1/articles/{paper.pk}/",
     ]:
         _visit(watched, live_server.url + path)
         assert _violations(watched) == [], path
@@ -138,5 +141,12 @@ def test_the_api_docs_run_under_the_policy(live_server, watched, paper):
     watched.get_by_role("button", name="Execute").click()
     watched.wait_for_selector(".responses-table .response-col_status")
     assert _violations(watched) == []
-    _visit(watched, live_server.url + "/api/v1/articles/")
-    assert _violations(watched) == []
+    # The browsable API (HTML), its root and a filtered list with the filters button.
+    for path in (
+        "/api/v1/",
+        "/api/v1/articles/",
+        "/api/v1/articles/?q=工会",
+        f"/api/v1/articles/{paper.pk}/",
+    ):
+        _visit(watched, live_server.url + path)
+        assert _violations(watched) == [], path
