@@ -153,6 +153,22 @@ def test_end_byline_forms():
         ("通讯员", "李四"),
     ]
     assert people(split_end_byline("比赛落幕。（次仁）")[1]) == [("", "次仁")]
+    assert people(split_end_byline("开展展演。（记者蔡文杰 通讯员罗佳 丁晓梅）")[1]) == [
+        ("记者", "蔡文杰"),
+        ("通讯员", "罗佳"),
+        ("通讯员", "丁晓梅"),
+    ]
+    assert people(split_end_byline("现场受理咨询。（胡晓光 钱立群 宋佳怡）")[1]) == [
+        ("", "胡晓光"),
+        ("", "钱立群"),
+        ("", "宋佳怡"),
+    ]
+
+
+def test_uyghur_given_names_without_a_dot_are_names():
+    d = split_dateline("新华社乌鲁木齐9月12日电（记者阿依古丽 马跃然）首批工匠学院挂牌。")
+    assert d is not None and d.dateline == "新华社乌鲁木齐9月12日电"
+    assert people(d.byline) == [("记者", "阿依古丽"), ("记者", "马跃然")]
 
 
 @pytest.mark.parametrize(

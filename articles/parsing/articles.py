@@ -296,11 +296,16 @@ class ArticleBuilder:
         self.set_headline(draft, lines)
 
     def editor_note(self, line: Line) -> None:
+        """An editor's note between a story's headline (or byline) and its text is that
+        story's; one printed after a story's text closes it; otherwise it waits for the
+        next story."""
         cur = self.current
-        if cur is not None and cur.blocks and not cur.article.editor_note:
-            cur.article.editor_note = line.note
-        else:
-            self.note = line.note
+        if cur is not None and not cur.article.editor_note:
+            opened = cur.headed or bool(cur.article.bylines)
+            if cur.blocks or (opened and not cur.has_paragraphs()):
+                cur.article.editor_note = line.note
+                return
+        self.note = line.note
 
     # -- driver ---------------------------------------------------------------------------
     def build(self, reading: ReadingOrder) -> list[Draft]:

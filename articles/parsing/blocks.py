@@ -17,6 +17,7 @@ from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
 from .words import crossing_word, word_freq
 
+CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
 # a sentence's opening phrase and comma (据了解，今年以来，前年，) and more: no headline opens so
@@ -33,6 +34,11 @@ OPENINGS = frozenset(
         LineRole.EDITOR_NOTE,
     }
 )
+
+
+# roles after which a story's text begins: a short line right after one (and not itself
+# followed by a dateline or byline) is the first piece of that story's first paragraph
+TEXT_FOLLOWS = frozenset({LineRole.BYLINE, LineRole.AUTHOR, LineRole.EDITOR_NOTE, LineRole.JUMP_FROM})
 
 
 @dataclass(slots=True)
@@ -65,20 +71,34 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     return out
 
 
+def _clauses(k: str) -> int:
+    return k.count(",") + k.count("，") + k.count(";") + k.count("；")
+
+
 def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished or
     opens like a sentence (``据了解，…``, ``今年以来，…``); it
+    holds several clauses and no headline line, dateline or byline follows it; it
     goes on an open line before it (a word across the break, lower punctuation); it stands
     alone after text where nothing opens a story next (a column label, a photo credit,
-    advertising, a jump line, the end of the page); or, between text lines, it has clauses
-    and is longer than a subhead, or a common word crosses from it into the next line."""
+    advertising, a jump line, the end of the page); it comes right after a story's opening
+    (a byline, an author line, an editor's note, a jump line) with text after it; or,
+    between text lines, it has clauses and is longer than a subhead, or a common word
+    crosses from it into the next line."""
     line = lines[at]
     if looks_unfinished(line.text, line.key) or _SENTENCE_OPENER.match(line.key):
         return True
     before = lines[at - 1] if at else None
     after = lines[at + 1] if at + 1 < len(lines) else None
+    if _clauses(line.key) > CLAUSES_MAX and (
+        after is None or (after.role is not LineRole.SHORT and after.role not in OPENINGS)
+    ):
+        return True  # several clauses (…，…，…): only a headline line above its story has them
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
+    if before.role in TEXT_FOLLOWS:
+        # a headline here would head nothing: the story's own opening came before it
+        return after is not None and after.role is not LineRole.SHORT and after.role not in OPENINGS
     open_before = before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text)
     if open_before and (starts_lower(line.text) or crossing_word(before.text, line.text)):
         return True  # it completes the sentence (and here the word) the line before left open

@@ -33,6 +33,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 LEAD_SHARE = 0.15  # a paragraph handed back shares at least this much of its wording …
 LEAD_RATIO = 1.5  # … and this many times more with the piece it goes to than the one it leaves
 LEAD_SAMPLE = 80  # wording compared: the opening characters of each paragraph and subhead
+REJOIN_SHARE = 0.1  # a section shares this much of its story's headline and first paragraph
 MIN_KEPT = 2  # paragraphs a story keeps (its dateline paragraph and at least one more)
 
 
@@ -72,6 +73,43 @@ def reclaim_leads(drafts: list[Draft]) -> None:
             own[:0] = blocks[cut:]
             del blocks[cut:]
             piece.article.warnings.append(f"无标题稿件的开头按用词从上一篇分出：{own[0].text[:12]}…")
+
+
+def rejoin_unsigned_pieces(drafts: list[Draft]) -> None:
+    """Give a news story back the subheads and text cut from it at its first subhead.
+
+    The builder starts a headline-less piece when a subhead follows a dateline story that
+    has ended, for a commentary printed under the story.  A piece that is not signed (no
+    author in brackets at its end), has no headline, dateline or byline of its own, and
+    takes up the story's topic (shares at least ``REJOIN_SHARE`` of the wording of the
+    story's headline and first paragraph) is the story's next section: its blocks go back.
+    """
+    for piece in drafts:
+        story = piece.split_from
+        if story is None:
+            continue
+        article, own = piece.article, piece.blocks
+        if article.title or article.dateline or article.bylines or not own:
+            continue
+        paragraphs = [b for b in own if b.type is PARAGRAPH]
+        if paragraphs and end_byline(paragraphs[-1].text) is not None:
+            continue
+        topic = _bigrams(f"{story.article.title}\x00{story.blocks[0].text}") if story.blocks else set()
+        shared = _bigrams("\x00".join(b.text[:LEAD_SAMPLE] for b in own)) & topic
+        if not topic or len(shared) < REJOIN_SHARE * len(topic):
+            continue  # another topic: a piece of its own (flagged: it has no headline)
+        target = story.article
+        target.blocks.extend(own)
+        article.blocks = []
+        for name in ("editor_note", "reading_tip", "source_note"):
+            if getattr(article, name) and not getattr(target, name):
+                setattr(target, name, getattr(article, name))
+                setattr(article, name, "")
+        if article.continued_to_page is not None and target.continued_to_page is None:
+            target.continued_to_page, article.continued_to_page = article.continued_to_page, None
+        target.warnings.extend(article.warnings)
+        article.warnings = []
+        piece.split_from = None
 
 
 def _lead_split(blocks: list[Block], piece: set[str]) -> int:

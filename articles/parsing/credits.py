@@ -128,11 +128,13 @@ _COMPOUND_SURNAMES = _words(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 令狐 慕容 长孙 宇文 司徒 夏侯 轩辕 端木 独孤 南宫 "
     "钟离 澹台 申屠 百里 呼延"
 )
-# Tibetan and Mongolian given names carry no surname: their usual first syllables
+# Tibetan, Mongolian and Uyghur given names carry no surname: their usual first syllables
 _NAME_STARTS = _words(
     "扎西 次仁 格桑 达瓦 多吉 洛桑 旦增 索朗 尼玛 拉巴 普布 央金 卓玛 德吉 群培 平措 边巴 强巴 "
     "顿珠 白玛 措姆 琼达 巴桑 米玛 加措 嘎玛 曲珍 次旦 仁青 土登 乌云 巴特 其其 那仁 额尔 敖其 "
-    "宝音 斯琴 苏日 图门 哈斯 朝鲁 阿拉 吉日"
+    "宝音 斯琴 苏日 图门 哈斯 朝鲁 阿拉 吉日 "
+    "阿依 阿不 阿卜 阿迪 阿力 阿布 艾力 艾尼 买买 麦麦 古丽 热依 热合 帕提 迪丽 努尔 吐尔 依明 "
+    "玉素 木合 库尔 再努"
 )
 # two-character words that look like a surname + one character but are no names
 _NOT_NAMES = _words(

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from .articles import ArticleBuilder
 from .blocks import page_blocks
-from .checks import finish, flag_duplicates, has_text, keep_fragment, reclaim_leads, return_list_items
+from .checks import (
+    finish,
+    flag_duplicates,
+    has_text,
+    keep_fragment,
+    reclaim_leads,
+    rejoin_unsigned_pieces,
+    return_list_items,
+)
 from .lines import split_lines
 from .model import ParsedArticle, ParsedPage
 from .photos import find_photos
@@ -26,6 +34,7 @@ def parse_page(text: str) -> ParsedPage:
     photos, photo_lines = find_photos(lines)
     builder = ArticleBuilder()
     drafts = builder.build(reading_order(page_blocks(lines, photo_lines)))
+    rejoin_unsigned_pieces(drafts)
     reclaim_leads(drafts)
     return_list_items(drafts)
     page = ParsedPage(photos=photos, warnings=builder.page_warnings)

@@ -1,0 +1,172 @@
+"""Line roles and the field a line becomes, decided from what the line is and what stands
+around it (not from where the OCR broke lines or whether it left markdown).
+
+Every snippet here is written for the test, in the paper's style.
+"""
+
+from __future__ import annotations
+
+from articles.parsing import parse_page
+from articles.parsing.model import ParsedArticle
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def only(text: str) -> ParsedArticle:
+    parsed = parse_page(text)
+    assert len(parsed.articles) == 1, [(a.title, [b.text[:10] for b in a.blocks]) for a in parsed.articles]
+    return parsed.articles[0]
+
+
+def paras(a: ParsedArticle) -> list[str]:
+    return [b.text for b in a.blocks if b.type == "paragraph"]
+
+
+def subheads(a: ParsedArticle) -> list[str]:
+    return [b.text for b in a.blocks if b.type == "subhead"]
+
+
+NOTE = "【编者按】基层工会怎样把服务做到职工心坎上？本期刊发一位区总工会负责人的履职手记。"
+
+
+# -- editor's note ----------------------------------------------------------------------------
+
+
+def test_editor_note_between_headline_and_text_is_that_storys():
+    text = page(
+        "把职工的“小事”当成“大事”",
+        "某区总工会党组书记、常务副主席 陈宏伟",
+        NOTE,
+        "刚到区总工会工作时，我跑了几十家企业，听到最多的是一些看似不起眼的“小事”。",
+        "职工食堂开进园区",
+        "本报讯（记者王伟）近日，某园区首家职工食堂开业，每天供应三餐。",
+    )
+    first, second = parse_page(text).articles
+    assert first.title == "把职工的“小事”当成“大事”"
+    assert first.editor_note.startswith("基层工会怎样把服务做到")
+    assert second.editor_note == ""
+
+
+def test_editor_note_after_a_headline_alone_is_that_storys():
+    a = only(page("凝心聚力建新功", NOTE, "广东省总工会组织宣讲团深入企业车间，已开展宣讲320余场。"))
+    assert a.editor_note.startswith("基层工会")
+    assert paras(a) == ["广东省总工会组织宣讲团深入企业车间，已开展宣讲320余场。"]
+
+
+# -- a short line right after a story's opening is its text --------------------------------------
+
+
+def test_cut_first_line_after_a_byline_is_not_a_headline():
+    a = only(
+        page(
+            "凌晨四点的“早餐车”",
+            "本报见习记者 唐雪莹",
+            "凌晨四点，天还没",
+            "亮，一辆白色的“爱心早餐车”已经亮起了灯。",
+        )
+    )
+    assert a.title == "凌晨四点的“早餐车”"
+    assert a.bylines[0].name == "唐雪莹"
+    assert "".join(paras(a)).startswith("凌晨四点，天还没亮")
+
+
+def test_cut_first_line_after_an_editors_note_is_not_a_headline():
+    a = only(
+        page(
+            "以“三心”服务筑牢职工之家",
+            NOTE,
+            "区总工会坚持以职",
+            "工为中心的工作导向，推动服务资源向基层倾斜。",
+        )
+    )
+    assert a.title == "以“三心”服务筑牢职工之家"
+    assert "".join(paras(a)).startswith("区总工会坚持以职工为中心")
+
+
+def test_cut_first_line_after_a_jump_line_is_text():
+    parsed = parse_page(page("（上接第1版）", "各级工会把学习成果转", "化为服务职工的实际行动。"))
+    (a,) = parsed.articles
+    assert a.continued_from_page == 1
+    assert a.title == ""
+    assert "".join(paras(a)) == "各级工会把学习成果转化为服务职工的实际行动。"
+
+
+def test_headline_before_a_dateline_after_a_byline_still_heads_its_story():
+    first, second = parse_page(
+        page(
+            "老师傅的新课堂",
+            "本报记者 林一鸣",
+            "车间里，老师傅正手把手地教徒弟。",
+            "重庆开展集体协商试点",
+            "本报重庆7月15日电（记者黎明远）今天，重庆市总工会召开推进会。",
+        )
+    ).articles
+    assert (first.title, second.title) == ("老师傅的新课堂", "重庆开展集体协商试点")
+
+
+# -- several clauses are a cut body line, not a headline ------------------------------------------
+
+
+def test_a_short_line_of_several_clauses_is_body_text():
+    a = only(
+        page(
+            "凌晨四点的“早餐车”",
+            "本报讯（记者唐雪莹）一辆白色的“爱心早餐车”亮起了灯。",
+            "一辆车连着三方心意",
+            "这辆早餐车由区总工会牵头，爱心企业出资、社区志愿者服务，每天为周边300多名环卫工人免费",
+            "供应早餐。开办一年来，早餐车从没停过一天。",
+        )
+    )
+    assert subheads(a) == ["一辆车连着三方心意"]
+    assert paras(a)[-1].startswith("这辆早餐车由区总工会牵头")
+
+
+def test_a_headline_line_with_one_comma_stays_in_the_headline():
+    a = only(
+        page(
+            "某市总成立专门工作团队，帮助小微企业工会组织建起来、转起来、活起来",
+            "“建会小分队”来了",
+            "本报讯（记者王伟）今年以来，某市总工会组建“建会小分队”。",
+        )
+    )
+    # two lines and no dash: kicker + title or title + subtitle, both headline parts
+    parts = [a.kicker, a.title, a.subtitle]
+    assert "“建会小分队”来了" in parts
+    assert any(p.startswith("某市总成立专门工作团队") for p in parts)
+    assert paras(a) == ["今年以来，某市总工会组建“建会小分队”。"]
+
+
+# -- subheads of a dateline story stay in it --------------------------------------------------
+
+
+def test_subheads_after_a_finished_dateline_paragraph_stay_in_the_story():
+    a = only(
+        page(
+            "某市建成劳动争议调解“一张网”",
+            "本报讯（记者蒙丽娟）日前，某市总工会召开推进会，通报全市调解“一张网”建设情况。",
+            "四级调解组织全覆盖",
+            "全市在市、县、乡镇和园区四级设立劳动争议调解组织。",
+            "调解与诉讼无缝衔接",
+            "对调解不成的案件，工会法律援助律师全程跟进。",
+        )
+    )
+    assert subheads(a) == ["四级调解组织全覆盖", "调解与诉讼无缝衔接"]
+    assert paras(a)[-1] == "对调解不成的案件，工会法律援助律师全程跟进。"
+    assert not a.needs_review
+
+
+def test_a_signed_piece_after_a_brief_stays_a_piece_of_its_own():
+    parsed = parse_page(
+        page(
+            "某市职工书屋进班组",
+            "本报讯（记者黄雪琴）近日，某市总工会为一线班组配送图书1.2万册。",
+            "读书要读到心里",
+            "书屋建起来了，更要让职工读起来。（周振宇）",
+        )
+    )
+    assert len(parsed.articles) == 2
+    piece = parsed.articles[1]
+    assert [c.name for c in piece.bylines] == ["周振宇"]
+    assert piece.needs_review  # no headline of its own
