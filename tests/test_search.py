@@ -80,8 +80,8 @@ def _index_dump():
             cursor.execute(f"SELECT rowid, head, body FROM {search_index.SQLITE_TABLE} ORDER BY rowid")
         else:
             cursor.execute(
-                f"SELECT article_id, part, sort_key, head::text, doc::text FROM {search_index.PG_TABLE} "
-                "ORDER BY article_id, part"
+                f"SELECT article_id, sort_key, head, body, doc::text FROM {search_index.PG_TABLE} "
+                "ORDER BY article_id"
             )
         return cursor.fetchall()
 
@@ -543,7 +543,7 @@ class TestIndexFollowsChanges:
         assert _index_dump() == imported
 
     def test_a_very_long_article_is_matched_everywhere(self):
-        # PostgreSQL keeps 16383 positions and 256 per lexeme: long bodies are split with overlap.
+        # Far beyond what a tsvector could hold with positions (16383, 256 per lexeme).
         filler = "工会职工" * 5000
         art = make("长文", day=1)
         art.body = [{"type": "paragraph", "text": filler + "劳动竞赛" + filler + "末尾独有词"}]

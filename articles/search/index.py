@@ -38,21 +38,18 @@ and fall back to a slow scan.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection
 
-from .text import FOLD_TABLE, TOKEN_TABLE, block_tokens, fold, pairs, token
+from .text import FOLD_TABLE, TOKEN_TABLE, fold, pairs, token
 
 SQLITE_TABLE = "articles_search"
 SQLITE_KEYS = "articles_searchkey"
 PG_TABLE = "articles_searchdoc"
 BOUNDARY = chr(0x10FFFD)  # a one-character token: never equal to a pair token
-MAX_TERM_CHARS = 50  # the longest searchable term; long PostgreSQL documents overlap by this
-PG_MAX_POS = 16383
-PG_MAX_POSITIONS_PER_LEXEME = 256
+MAX_TERM_CHARS = 50  # the longest searchable term
 WINDOW = getattr(settings, "NEWSROOM_SEARCH_WINDOW", 2000)
 _ID_BITS = 32
 _ID_MASK = (1 << _ID_BITS) - 1
@@ -65,7 +62,8 @@ def sort_key(article_id: int, issue_date) -> int:
     return ((day + _EPOCH) << _ID_BITS) | (article_id & _ID_MASK)
 
 
-FORMAT = 2  # 1: pairs only; 2: PostgreSQL docs carry date bucket lexemes, no weights
+FORMAT = 3  # 1: pairs only; 2: PostgreSQL docs carry date bucket lexemes; 3: PostgreSQL rows
+# hold the folded head and body texts and a tsvector of pairs without positions, one row an article
 META_TABLE = "articles_searchformat"
 
 
@@ -145,9 +143,14 @@ MAX_BUCKET_MONTHS = 120  # a wider slice is read by sort-key range instead of bu
 
 def _pg_window(terms, lo, hi):
     """Read the window in date slices, newest first (see the module docstring)."""
-    query = " & ".join(f"({_pg_phrase(t)})" for t in terms)
-    heads = " + ".join("coalesce((head @@ %s::tsquery)::int, 0)" for _ in terms)
-    head_params = [_pg_phrase(t) for t in terms]
+    folded = [fold(t) for t in terms]
+    lexemes = list(dict.fromkeys(p for f in folded for p in pairs(f)))
+    query = " & ".join(_pg_quote(p) for p in lexemes)
+    # GIN answers "has every pair" exactly and without reading the row's tsvector; a term of
+    # three or more characters is then checked as a substring of the folded head and body.
+    checks = "".join(" AND (strpos(head, %s) > 0 OR strpos(body, %s) > 0)" for f in folded if len(f) > 2)
+    check_params = [x for f in folded if len(f) > 2 for x in (f, f)]
+    heads = " + ".join("(strpos(head, %s) > 0)::int" for _ in folded)
     limit = int(WINDOW)
     out: dict[int, int] = {}
     with connection.cursor() as cursor:
@@ -164,17 +167,16 @@ def _pg_window(terms, lo, hi):
             key_lo = max(lo, _month_start_key(start))
             key_hi = min(hi, _month_start_key(month + 1) - 1)
             if month - start + 1 <= MAX_BUCKET_MONTHS:
-                where = "doc @@ (%s::tsquery && %s::tsquery)"
+                where = "doc @@ (%s::tsquery && (%s)::tsquery)"
                 params = [query, _bucket_query(start, month)]
             else:
                 where, params = "doc @@ %s::tsquery", [query]
             cursor.execute(
                 f"SELECT article_id, {heads} FROM {PG_TABLE} WHERE {where} "
-                f"AND sort_key BETWEEN %s AND %s ORDER BY sort_key DESC LIMIT %s",
-                [*head_params, *params, key_lo, key_hi, limit - len(out)],
+                f"AND sort_key BETWEEN %s AND %s{checks} ORDER BY sort_key DESC LIMIT %s",
+                [*folded, *params, key_lo, key_hi, *check_params, limit - len(out)],
             )
-            for article_id, head_hits in cursor.fetchall():
-                out[article_id] = max(out.get(article_id, 0), head_hits)
+            out.update(cursor.fetchall())
             months_read += month - start + 1
             month = start - 1
             # Size the next slice from the density seen so far (enough months for the rest),
@@ -228,10 +230,6 @@ def _fts_phrase(term: str) -> str:
     return '"' + " ".join(token(p) for p in term_pairs(term)) + '"'
 
 
-def _pg_phrase(term: str) -> str:
-    return " <-> ".join(_pg_quote(p) for p in term_pairs(term))
-
-
 # --- writing -----------------------------------------------------------------------------
 
 
@@ -263,17 +261,12 @@ def write(docs: dict[int, tuple[object, list[str], list[str]]], stale_ids: Itera
                 )
         elif vendor() == "postgresql":
             cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [ids])
-            rows = []
-            for pk, (date, head, body) in docs.items():
-                key = sort_key(pk, date)
-                rows.extend((pk, part, key, h, d) for part, (h, d) in enumerate(_pg_docs(head, body, date)))
-            if rows:
+            if docs:
                 # COPY: one round trip for the whole batch, the tsvector literals parsed in C.
-                with cursor.cursor.copy(
-                    f"COPY {PG_TABLE} (article_id, part, sort_key, head, doc) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                columns = "article_id, sort_key, head, body, doc"
+                with cursor.cursor.copy(f"COPY {PG_TABLE} ({columns}) FROM STDIN") as copy:
+                    for pk, (date, head, body) in docs.items():
+                        copy.write_row((pk, sort_key(pk, date), *_pg_row(head, body, date)))
 
 
 def clear() -> None:
@@ -291,7 +284,7 @@ def indexed_count() -> int:
         if vendor() == "sqlite":
             cursor.execute(f"SELECT count(*) FROM {SQLITE_KEYS}")
         elif vendor() == "postgresql":
-            cursor.execute(f"SELECT count(DISTINCT article_id) FROM {PG_TABLE}")
+            cursor.execute(f"SELECT count(*) FROM {PG_TABLE}")
         else:
             return 0
         return cursor.fetchone()[0]
@@ -328,83 +321,19 @@ def _pg_quote(lexeme: str) -> str:
     return "'" + lexeme + "'"
 
 
-def _pg_docs(head: list[str], body: list[str], issue_date=None) -> list[tuple[str | None, str]]:
-    """(head tsvector, doc tsvector) literals for each row of one article."""
-    fast = _pg_docs_one_row(head, body, issue_date)
-    if fast is not None:
-        return [fast]
-    head_stream = block_tokens(head)
-    body_stream = block_tokens(body)
-    stream = head_stream + ([None] if head_stream and body_stream else []) + body_stream
-    head_lit = _pg_literal(_positions(head_stream, 0, len(head_stream)))
-    tail = buckets(issue_date)
-    docs, start = [], 0
-    while True:
-        end = _fit(stream, start)
-        docs.append((head_lit if start == 0 else None, _pg_literal(_positions(stream, start, end)) + tail))
-        if end >= len(stream):
-            return docs
-        start = max(end - MAX_TERM_CHARS, start + 1)
+def _pg_row(head: list[str], body: list[str], issue_date=None) -> tuple[str, str, str]:
+    """One article's PostgreSQL row: folded head, folded body, doc tsvector literal.
 
-
-def _pg_docs_one_row(head, body, issue_date) -> tuple[str, str] | None:
-    """The common case, fast: an article that fits one row (None when it does not).
-
-    Positions run over the head blocks, then the body blocks, one position skipped between
-    blocks (so no phrase spans two), exactly as ``block_tokens`` numbers its stream.
+    Head and body are the folded blocks (of two characters or more) joined by newlines; a
+    folded term has no whitespace, so a substring match never spans two blocks. ``doc``
+    holds every pair of every block once, without positions, and the date bucket lexemes.
     """
-    positions: dict[str, list[int]] = {}
-    get = positions.get
-    pos = 0
-    head_lit = ""
+    texts = []
+    seen: set[str] = set()
     for blocks in (head, body):
-        for block in blocks:
-            folded = block.translate(FOLD_TABLE) if block else ""
-            if len(folded) < 2:
-                continue
-            if pos:
-                pos += 1
-            for i, pair in enumerate(map(str.__add__, folded, folded[1:]), pos + 1):
-                found = get(pair)
-                if found is None:
-                    positions[pair] = [i]
-                else:
-                    found.append(i)
-            pos += len(folded) - 1
-        if blocks is head:
-            head_lit = _pg_literal(positions)
-    if pos >= PG_MAX_POS or any(len(p) > PG_MAX_POSITIONS_PER_LEXEME for p in positions.values()):
-        return None
-    return head_lit, _pg_literal(positions) + buckets(issue_date)
-
-
-def _pg_literal(positions: dict[str, list[int]]) -> str:
-    return " ".join(
-        [
-            f"'{lex}':{','.join(map(str, pos))}"
-            if "'" not in lex and "\\" not in lex
-            else f"{_pg_quote(lex)}:{','.join(map(str, pos))}"
-            for lex, pos in positions.items()
-        ]
-    )
-
-
-def _fit(stream: list, start: int) -> int:
-    """The end of the longest slice from ``start`` that one tsvector can hold exactly."""
-    end = min(len(stream), start + PG_MAX_POS)
-    counts: dict[str, int] = defaultdict(int)
-    for i in range(start, end):
-        t = stream[i]
-        if t is not None:
-            counts[t] += 1
-            if counts[t] > PG_MAX_POSITIONS_PER_LEXEME:
-                return i
-    return end
-
-
-def _positions(stream, start, end) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for offset, t in enumerate(stream[start:end], 1):
-        if t is not None:
-            out.setdefault(t, []).append(offset)
-    return out
+        folded = [f for f in (b.translate(FOLD_TABLE) for b in blocks if b) if len(f) > 1]
+        for f in folded:
+            seen.update(map(str.__add__, f, f[1:]))
+        texts.append("\n".join(folded))
+    lexemes = " ".join([f"'{lex}'" if "'" not in lex and "\\" not in lex else _pg_quote(lex) for lex in seen])
+    return texts[0], texts[1], lexemes + buckets(issue_date)
