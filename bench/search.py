@@ -14,7 +14,10 @@ the newest 2,000 matches (the ranking window).
 
 A request's cost is timed: ``search_articles()`` reads the window from the index (once),
 then the first 20 rows, or the count. The load average of the machine before and after
-each database's run is printed under the table.
+each database's run is printed under the table. On a shared machine wall-clock times
+follow the load, so the last column is what does not: the mean CPU milliseconds of one
+first-page request, this process plus its PostgreSQL backend (read from /proc; the
+client's alone when the server is elsewhere), index / LIKE.
 
 Each database is benchmarked in a fresh process (Django is configured once per process).
 """
@@ -93,13 +96,33 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
             )
         return qs.order_by("-page__issue__date", "page__number", "position")
 
-    def timed(fn, n):
+    backend_stat = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+        if not backend_stat.exists():  # the server is on another machine: client CPU only
+            backend_stat = None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds():
+        """CPU time of this process and of its database backend (robust to the machine's load)."""
+        cpu = time.process_time()
+        if backend_stat is not None:
+            fields = backend_stat.read_text().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return cpu
+
+    def timed(fn, n, cpu=None):
         times = []
+        started = cpu_seconds()
         for _ in range(n):
             reset_queries()
             t = time.perf_counter()
             fn()
             times.append((time.perf_counter() - t) * 1000)
+        if cpu is not None:
+            cpu.append((cpu_seconds() - started) * 1000 / n)
         return times
 
     rows = []
@@ -112,15 +135,15 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
 
     load_before = os.getloadavg()
     for label, queries in QUERIES.items():
-        page, count, scan, scan_count, hits = [], [], [], [], []
+        page, count, scan, scan_count, hits, page_cpu, scan_cpu = [], [], [], [], [], [], []
         for q in queries:
             qs = search_articles(Article.objects.published(), q)
             first_page(q)  # warm the cache
-            page += timed(lambda q=q: first_page(q), repeat)
+            page += timed(lambda q=q: first_page(q), repeat, page_cpu)
             count += timed(lambda q=q: count_of(q), max(3, repeat // 4))
             scan_hits = []
             if like_repeat:  # --like-repeat 0: no LIKE scans (they take minutes at 1.5 million)
-                scan += timed(lambda q=q: list(like(q)[:20]), like_repeat)
+                scan += timed(lambda q=q: list(like(q)[:20]), like_repeat, scan_cpu)
                 scan_count += timed(lambda q=q, out=scan_hits: out.append(like(q).count()), like_repeat)
             hits.append(f"{qs.count()}/{scan_hits[-1] if scan_hits else '?'}")
         rows.append(
@@ -136,6 +159,8 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
                 "like_p95": percentile(scan, 95) if scan else float("nan"),
                 "like_count_median": statistics.median(scan_count) if scan else float("nan"),
                 "like_count_p95": percentile(scan_count, 95) if scan else float("nan"),
+                "page_cpu": statistics.mean(page_cpu),
+                "like_cpu": statistics.mean(scan_cpu) if scan_cpu else float("nan"),
             }
         )
     load = f"{load_before[0]:.1f} → {os.getloadavg()[0]:.1f}"
@@ -146,8 +171,8 @@ def table(results: list[dict]) -> str:
     lines = [
         "| 数据库 | 查询类别 | 结果数/LIKE 命中数 | 前 20 条 中位数 | 前 20 条 p95 | 计数 中位数 | 计数 p95 "
         "| LIKE 前 20 条 中位数 | LIKE 前 20 条 p95 | LIKE 计数 中位数 | LIKE 计数 p95 "
-        "| p95 倍数 前 20 / 计数 |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| p95 倍数 前 20 / 计数 | CPU 前 20 条 索引 / LIKE |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         for r in result["rows"]:
@@ -156,7 +181,8 @@ def table(results: list[dict]) -> str:
                 f"| {r['page_median']:.1f} | {r['page_p95']:.1f} | {r['count_median']:.1f} "
                 f"| {r['count_p95']:.1f} | {r['like_median']:.0f} | {r['like_p95']:.0f} "
                 f"| {r['like_count_median']:.0f} | {r['like_count_p95']:.0f} "
-                f"| {r['like_p95'] / r['page_p95']:.0f}× / {r['like_count_p95'] / r['count_p95']:.0f}× |"
+                f"| {r['like_p95'] / r['page_p95']:.0f}× / {r['like_count_p95'] / r['count_p95']:.0f}× "
+                f"| {r['page_cpu']:.1f} / {r['like_cpu']:.0f} |"
             )
     loads = ", ".join(f"{r['database']}: load average {r['load']}" for r in results)
     return "\n".join(lines) + f"\n\n({loads}; 2 cores)"

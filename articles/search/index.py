@@ -10,26 +10,30 @@ separated by spaces (see :mod:`articles.search.text`), with a one-character toke
 between blocks so that no phrase spans two blocks. ``articles_searchkey`` maps article
 id -> rowid so an article whose issue date changed can be found and replaced.
 
-PostgreSQL: the table ``articles_searchdoc`` with ``simple``-style tsvectors written
-directly as literals (no parser, no locale): ``doc`` (all pairs with their positions, plus
-two *date bucket* lexemes without positions, ``~y2020`` and ``~m202010``, for the issue's
-year and month) and ``head`` (head pairs only, on the first row), each with a GIN index, and
-``sort_key`` with a b-tree index. A tsvector keeps at most 256 positions per lexeme and
-positions up to 16383, so a very long article is stored as several overlapping rows
-(``part`` 0, 1, …); every search term is matched per article, so this changes nothing
-for the reader.
+PostgreSQL: the table ``articles_searchdoc``, one row per article: ``head`` and ``body``
+(the folded blocks joined by newlines), ``doc`` (a ``simple``-style tsvector written
+directly as a literal — no parser, no locale — holding every pair once, *without
+positions*, plus two *date bucket* lexemes, ``~y2020`` and ``~m202010``, for the issue's
+year and month) with a GIN index, and ``sort_key`` with a b-tree index. A query asks GIN
+for the rows holding every pair of every term (``'工会' & '马学' & '学礼'``): without
+positions GIN answers that exactly and never reads the tsvector back. A two-character
+term is one pair, so that is the whole answer; a longer term is then checked with
+``strpos`` on the row's folded head and body (a folded term has no whitespace, so it
+never matches across the newline between two blocks). The folded text is a quarter of the
+size of a tsvector with positions and is read without detoasting it, so the check costs a
+fraction of what the position check did.
 
 Ranking work is capped: a query reads at most ``WINDOW`` matches, newest issue first.
 SQLite: FTS5 walks its doclist backwards by rowid. PostgreSQL: GIN cannot return rows in
 sort-key order, so the window is read in date slices, newest first: the query ANDs the
 terms with the bucket lexemes of the slice (``… & ('~m202010' | '~m202009')``), so GIN
 intersects the term's posting lists with one small bucket list and only that slice's
-matches are fetched and position-checked; each next slice is sized from the density of
+candidates are fetched and checked; each next slice is sized from the density of
 matches seen so far. A term in 90 % of 1.5 million articles costs one or two slices;
 a rare term ends with one slice over everything older. When more articles match, the
 newest ``WINDOW`` of them are the results.
 
-The tables are created by migrations (0002, 0003, 0010: plain SQL, no application code);
+The tables are created by migrations (0002, 0003, 0010, 0012: plain SQL, no application code);
 ``FORMAT`` names the layout of the rows, and a ``post_migrate`` hook (articles/apps.py)
 rebuilds the index when the stored format differs. Other database vendors have no index
 and fall back to a slow scan.
