@@ -170,3 +170,58 @@ def test_a_signed_piece_after_a_brief_stays_a_piece_of_its_own():
     piece = parsed.articles[1]
     assert [c.name for c in piece.bylines] == ["周振宇"]
     assert piece.needs_review  # no headline of its own
+
+
+# -- photo titles ---------------------------------------------------------------------------
+
+
+def test_photo_title_before_a_caption_that_closes_with_its_credit():
+    parsed = parse_page(
+        page(
+            "坚守在万家团圆时",
+            "除夕夜，铁路调度员在调度台前监控列车运行。 赵卫东 摄",
+            "宁夏石嘴山劳模创新工作室结成联盟",
+            "本报讯（记者马学军）近日，宁夏石嘴山市12家劳模创新工作室结成联盟。",
+        )
+    )
+    (photo,) = parsed.photos
+    assert photo.title == "坚守在万家团圆时"
+    assert [c.name for c in photo.credits] == ["赵卫东"]
+    (story,) = parsed.articles
+    assert (story.kicker, story.title) == ("", "宁夏石嘴山劳模创新工作室结成联盟")
+
+
+def test_a_cut_body_line_before_a_caption_is_not_the_photo_title():
+    parsed = parse_page(
+        page(
+            "某市总工会建起爱心驿站",
+            "本报讯（记者李丹）近日，某市总工会在商圈建成爱心驿站。",
+            "“以前要跑好几趟，现在在病房里就办好",
+            "10月16日，职工运动员参加开幕式。",
+            "本报通讯员 王磊 摄",
+            "职工运动会开幕",
+            "某区开展技能比武",
+            "本报讯（记者王伟）日前，某区举办职工技能比武。",
+        )
+    )
+    (photo,) = parsed.photos
+    assert photo.title == "职工运动会开幕"
+    assert photo.caption == "10月16日，职工运动员参加开幕式。"
+    first, second = parsed.articles
+    assert "“以前要跑好几趟" in "".join(paras(first))
+    assert second.title == "某区开展技能比武"
+
+
+def test_a_photo_title_after_another_photos_title_is_its_own():
+    parsed = parse_page(
+        page(
+            "8月26日，焊工在超高层建筑的钢结构上进行焊接作业。",
+            "新华社记者 黄宗治 丁汀 摄",
+            "高空“焊”卫者",
+            "金秋采摘季",
+            "10月9日，果农在采摘苹果。",
+            "张远 摄/中新社",
+        )
+    )
+    titles = [(p.title, p.agency) for p in parsed.photos]
+    assert titles == [("高空“焊”卫者", "新华社"), ("金秋采摘季", "中新社")]

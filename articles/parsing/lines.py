@@ -223,9 +223,10 @@ def parse_names(text: str, role: str = "") -> list[Credit]:
 
 
 def is_short(line: Line) -> bool:
-    """Could the line be a headline, subhead or photo title (no sentence end, not too long)?"""
+    """Could the line be a headline, subhead or photo title (no sentence end, not too long,
+    no quotation left open: ``“以前要跑好几趟，现在…`` is a cut body line)?"""
     k = line.key
-    if len(k) > HEADLINE_MAX or "。" in k:
+    if len(k) > HEADLINE_MAX or "。" in k or k.count("“") > k.count("”"):
         return False
     if k.endswith("——") or k.endswith("--"):
         return True

@@ -9,11 +9,29 @@ from __future__ import annotations
 
 from .lines import Line, LineRole
 from .model import ParsedPhoto
+from .sentences import looks_unfinished
+from .text import ends_sentence, starts_lower
+from .words import crossing_word
 
 SECTION_GAP = 2  # a run of this many blank lines separates a photo group from articles
 MAX_CAPTION_LINES = 2
 _CAPTION_ROLES = (LineRole.TEXT, LineRole.SHORT)
 _OPENINGS = (LineRole.DATELINE, LineRole.BYLINE, LineRole.AUTHOR, LineRole.TIP, LineRole.EDITOR_NOTE)
+PHOTO_TITLE_MAX = 20  # a photo title is a short phrase: 检修“电力动脉”, 金秋采棉忙
+# a line after one of these belongs to the text or headline there, not to a photo
+_HOLDS_NEXT_LINE = frozenset(
+    {
+        LineRole.REGION,
+        LineRole.BYLINE,
+        LineRole.AUTHOR,
+        LineRole.EDITOR_NOTE,
+        LineRole.TIP,
+        LineRole.JUMP_FROM,
+        LineRole.COLUMN,
+        LineRole.BANNER,
+    }
+)
+_CLAUSE_MARKS = "，,；;：:"
 
 
 def find_photos(lines: list[Line]) -> tuple[list[ParsedPhoto], set[int]]:
@@ -26,7 +44,14 @@ def find_photos(lines: list[Line]) -> tuple[list[ParsedPhoto], set[int]]:
         own_caption = bool(line.caption)
         start = _caption_start(lines, at, own_caption)
         start = max(start, max(used) + 1 if used else 0)
+        title_first = own_caption and start == at and at >= 1 and at - 1 not in used
+        if title_first and _title_before(lines, at - 1, used):
+            start = at - 1  # the caption closes with its credit; the title is the line before
         group = lines[start:at]
+        first_short = bool(group) and group[0].role is LineRole.SHORT
+        if first_short and (len(group) >= 2 or own_caption) and not _title_before(lines, start, used):
+            start += 1  # a cut body line or a headline line, not this photo's title
+            group = group[1:]
         photo = ParsedPhoto(credits=list(line.credits), agency=line.agency)
         parts = [g.text for g in group]
         if own_caption:
@@ -74,12 +99,52 @@ def _caption_start(lines: list[Line], credit_at: int, own_caption: bool) -> int:
     return before
 
 
+def _cut_piece(line: Line) -> bool:
+    """A short line that is a piece of a cut paragraph (an open quote, a clause mark)."""
+    k = line.key
+    return (
+        k.count("“") != k.count("”") or any(m in k for m in _CLAUSE_MARKS) or looks_unfinished(line.text, k)
+    )
+
+
+def _reads_as_photo_title(line: Line) -> bool:
+    """A short whole phrase: not long, not a cut body line (unfinished, several clauses,
+    an open quote, a trailing ……)."""
+    k = line.key
+    if line.role is not LineRole.SHORT or len(k) > PHOTO_TITLE_MAX or looks_unfinished(line.text, k):
+        return False
+    if k.count("“") != k.count("”") or "……" in k or k.endswith("…"):
+        return False
+    return sum(k.count(m) for m in _CLAUSE_MARKS) == 0
+
+
+def _title_before(lines: list[Line], i: int, used: set[int]) -> bool:
+    """Whether the short line at ``i``, right before a caption, is that photo's title: it
+    reads as one, and does not belong to what stands before it (a headline group, the text
+    under a subhead or byline, a sentence it completes)."""
+    line = lines[i]
+    if not _reads_as_photo_title(line):
+        return False
+    if i == 0 or i - 1 in used:  # the top of the page, or another photo's last line
+        return True
+    before = lines[i - 1]
+    if before.role in _HOLDS_NEXT_LINE:
+        return False
+    if before.role is LineRole.SHORT:
+        # the last line of a headline group, unless that line is a cut body line
+        return _cut_piece(before) or (i >= 2 and lines[i - 2].role in _HOLDS_NEXT_LINE)
+    if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
+        return not (starts_lower(line.text) or crossing_word(before.text, line.text))
+    return True
+
+
 def _title_after(lines: list[Line], end: int, photo: ParsedPhoto, used: set[int]) -> None:
     """A photo title printed after the caption: the short line right after the credit of a
-    photo that has no title yet — unless it alone heads the text after it (a headline right
-    before a dateline or byline is that story's)."""
+    photo that has no title yet, when it reads as one — unless it heads the text after it
+    (a headline right before a dateline or byline is that story's, and so is the first line
+    of a headline group)."""
     i = end + 1
-    if i >= len(lines) or lines[i].role is not LineRole.SHORT:
+    if i >= len(lines) or not _reads_as_photo_title(lines[i]):
         return
     after = lines[i + 1] if i + 1 < len(lines) else None
     if after is not None and after.role in _OPENINGS:
