@@ -142,16 +142,29 @@ def check_fields(obj: models.Model, what: str) -> None:
 
     ``what`` names the row in the message (``article 3``, ``photo 1`` …).
     """
-    for f in obj._meta.concrete_fields:
-        value = getattr(obj, f.attname)
+    check_values(type(obj), {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}, what)
+
+
+_CHECKED: dict[type, list] = {}
+
+
+def check_values(model: type[models.Model], values: dict, what: str) -> None:
+    """:func:`check_fields` for a row given as attribute name -> value (not an instance)."""
+    if model not in _CHECKED:
+        _CHECKED[model] = [
+            (f, f.max_length, INTEGER_RANGES.get(f.get_internal_type()))
+            for f in model._meta.concrete_fields
+            if f.max_length or INTEGER_RANGES.get(f.get_internal_type())
+        ]
+    for f, max_length, bounds in _CHECKED[model]:
+        value = values.get(f.attname)
         if value is None:
             continue
-        if isinstance(value, str) and f.max_length and len(value) > f.max_length:
+        if max_length and isinstance(value, str) and len(value) > max_length:
             raise FieldError(
                 f"{what}: {f.verbose_name} ({f.name}) is {len(value)} characters, "
-                f"at most {f.max_length}: “{value[:20]}…”"
+                f"at most {max_length}: “{value[:20]}…”"
             )
-        bounds = INTEGER_RANGES.get(f.get_internal_type())
         if bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
             raise FieldError(
                 f"{what}: {f.verbose_name} ({f.name}) is {value}, expected {bounds[0]} to {bounds[1]}"

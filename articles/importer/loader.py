@@ -27,7 +27,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.changes import provide_documents
+from articles.changes import provide_documents, record, record_created
 from articles.editing import keep_first_revision, record_edit
 from articles.models import (
     Address,
@@ -41,18 +41,21 @@ from articles.models import (
     Photo,
     PhotoCredit,
     Role,
+    dated_path,
     issue_datetime,
 )
-from articles.parsing import ParsedArticle, ParsedPage
+from articles.parsing import ParsedArticle, ParsedPage, ParsedPhoto
 from articles.parsing.text import utf16_codec
 from articles.search import document
 
-from .fit import FieldError, check_fields, fit_article, fit_photo, limit
+from .bulk import NewRows, allocate_ids
+from .fit import FieldError, check_fields, check_values, fit_article, fit_photo, limit
 from .plan import PageSpec
 
 ROLE_VALUES = set(Role.values)
 TITLE_MAX = Article._meta.get_field("title").max_length
 HEAD_FIELDS = ("kicker", "title", "subtitle")
+DOCUMENT_FIELDS = (*HEAD_FIELDS, "body", "editor_note", "reading_tip")  # search.document's, in order
 
 
 class PageOutcome(models.TextChoices):
@@ -135,6 +138,26 @@ class LookupCache:
                 issue.save(update_fields=["number", "updated_at"])
             self.issues[spec.issue_date] = issue.pk
         return self.issues[spec.issue_date]
+
+    def issue_ids(self, specs: list[PageSpec]) -> None:
+        """Look up (or create) the issues of these pages at once (see :meth:`issue_id`)."""
+        wanted = {s.issue_date: s for s in specs if s.issue_date not in self.issues}
+        if not wanted:
+            return
+        found = dict(Issue.objects.filter(date__in=wanted).values_list("date", "id"))
+        new = [
+            Issue(date=d, date_estimated=s.date_estimated, number=s.issue_number)
+            for d, s in wanted.items()
+            if d not in found
+        ]
+        if new:
+            Issue.objects.bulk_create(new)
+            found.update((i.date, i.pk) for i in new)
+        for date, spec in wanted.items():
+            if spec.issue_number and date in found and not any(i.date == date for i in new):
+                self.issue_id(spec)  # an existing issue: its number may need setting (as one by one)
+            else:
+                self.issues[date] = found[date]
 
     def person_ids(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         missing = keys - self.people.keys()
@@ -249,6 +272,199 @@ def load_page(
     # its new articles from here rather than reading it back at commit.
     provide_documents(docs)
     return result
+
+
+@dataclass
+class NewPage:
+    """A page file not in the database yet, read and parsed: what :func:`load_new_pages` takes."""
+
+    spec: PageSpec
+    data: bytes
+    text: str
+    parsed: ParsedPage
+
+
+def load_new_pages(
+    pages: list[NewPage],
+    *,
+    publish: bool = False,
+    allow_duplicate: bool = False,
+    fail_fast: bool = False,
+    cache: LookupCache | None = None,
+) -> list[PageResult]:
+    """Write pages that are not in the database yet, all at once: the same rows, results and
+    refusals as :func:`load_page` one by one, in a few statements per table.
+
+    Each page is checked first (limits, field lengths, duplicates), in Python: a refused
+    page is reported and nothing of it written, the others are. Their rows are then
+    written together (:mod:`.bulk`) in one savepoint, which the database accepts or refuses
+    whole: if it refuses (another import created one of these pages meanwhile …) this
+    raises and nothing of them is written; the caller then loads them one by one. The
+    change path is told what was written (:func:`articles.changes.record_created`) and
+    given the articles' text, exactly as the ORM's writes would tell it.
+    """
+    cache = cache or LookupCache()
+    results: list[PageResult] = []
+    accepted: list[tuple[NewPage, PageResult, list, list]] = []
+    digests = {id(p): sha256(p.data) for p in pages}
+    for page in pages:
+        try:
+            _refuse_oversized(page.parsed)
+            spec = page.spec
+            check_fields(Issue(date=spec.issue_date, number=spec.issue_number), "issue")
+            check_fields(Page(number=spec.page_number, name=spec.page_name), "page")
+            result = PageResult(spec, PageOutcome.CREATED)
+            visible_from = max(timezone.now(), issue_datetime(spec.issue_date)) if publish else None
+            articles = []
+            for position, parsed_article in enumerate(page.parsed.articles, start=1):
+                parsed_article, values = article_values(position, parsed_article, visible_from)
+                check_values(Article, values, f"article {position} (“{values['title'][:20]}”)")
+                result.warnings += len(values["warnings"])
+                articles.append((parsed_article, values))
+            photos = []
+            for position, parsed_photo in enumerate(page.parsed.photos, start=1):
+                parsed_photo = fit_photo(parsed_photo)
+                values = {
+                    "position": position,
+                    "title": parsed_photo.title,
+                    "caption": parsed_photo.caption,
+                    "agency": parsed_photo.agency,
+                    "warnings": list(parsed_photo.warnings),
+                }
+                check_values(Photo, values, f"photo {position}")
+                result.warnings += len(parsed_photo.warnings)
+                photos.append((parsed_photo, values))
+        except (FieldError, PageRefused) as exc:
+            message = f"{exc}; not imported" if isinstance(exc, FieldError) else str(exc)
+            results.append(PageResult(page.spec, PageOutcome.FAILED, error=message))
+            if fail_fast:
+                break
+            continue
+        results.append(result)
+        accepted.append((page, result, articles, photos))
+    if not accepted:
+        return results
+
+    created: dict[type, list[dict]] = {}
+    with transaction.atomic():
+        cache.issue_ids([p.spec for p, _, _, _ in accepted])
+        if not allow_duplicate:
+            accepted = _refuse_duplicates(accepted, digests, cache, results, fail_fast)
+        docs = _write_new(accepted, digests, cache, created)
+    for model in (Page, PageSource, Article, Byline, Photo, PhotoCredit):
+        if created.get(model):
+            record_created(model, created[model])
+    provide_documents(docs)
+    return results
+
+
+def _refuse_duplicates(accepted, digests, cache, results, fail_fast) -> list:
+    """Pages whose content is already stored for another page of their issue (or comes twice
+    in this batch) fail, as :func:`_refuse_duplicate` does one by one; returns the others."""
+    issue_ids = {cache.issues[p.spec.issue_date] for p, _, _, _ in accepted}
+    stored = {
+        (issue_id, digest): (number, filename)
+        for issue_id, digest, number, filename in PageSource.objects.filter(
+            page__issue_id__in=issue_ids, sha256__in={digests[id(p)] for p, _, _, _ in accepted}
+        ).values_list("page__issue_id", "sha256", "page__number", "filename")
+    }
+    kept = []
+    for i, (page, result, articles, photos) in enumerate(accepted):
+        spec = page.spec
+        key = (cache.issues[spec.issue_date], digests[id(page)])
+        twin = stored.get(key)
+        if twin is None:
+            stored[key] = (spec.page_number, spec.name)
+            kept.append((page, result, articles, photos))
+            continue
+        result.outcome, result.warnings = PageOutcome.FAILED, 0
+        result.error = (
+            f"same content as page {twin[0]} of {spec.issue_date} ({twin[1]}); "
+            f"not imported as page {spec.page_number} (--allow-duplicate imports it anyway)"
+        )
+        if fail_fast:  # the pages after it are not loaded
+            later = {id(r) for _, r, _, _ in accepted[i + 1 :]}
+            results[:] = [r for r in results if id(r) not in later]
+            break
+    return kept
+
+
+def _write_new(accepted, digests, cache, created: dict) -> dict[int, tuple]:
+    """Insert the accepted new pages' rows; fill ``created`` (model -> rows for the change
+    path); return the search documents of their articles."""
+    rows = NewRows()
+    n_articles = sum(len(a) for _, _, a, _ in accepted)
+    n_photos = sum(len(p) for _, _, _, p in accepted)
+    ids = allocate_ids({Page: len(accepted), Article: n_articles, Photo: n_photos})
+    page_ids, article_ids, photo_ids = (
+        iter(ids.get(Page, ())),
+        iter(ids.get(Article, ())),
+        iter(ids.get(Photo, ())),
+    )
+    credits = set()
+    for _, _, articles, photos in accepted:
+        for parsed_article, _ in articles:
+            credits.update(
+                (c.name.strip(), c.affiliation.strip()) for c in parsed_article.bylines if c.name.strip()
+            )
+        for parsed_photo, _ in photos:
+            credits.update((c.name.strip(), "") for c in parsed_photo.credits if c.name.strip())
+    person_ids = cache.person_ids(credits)
+    now = timezone.now()
+    docs: dict[int, tuple] = {}
+    issues_linked = set()
+    for page, result, articles, photos in accepted:
+        spec = page.spec
+        issue_id, page_id = cache.issues[spec.issue_date], next(page_ids)
+        rows.add(Page, id=page_id, issue_id=issue_id, number=spec.page_number, name=spec.page_name,
+                 created_at=now, updated_at=now)  # fmt: skip
+        rows.add(Address, path=dated_path(spec.issue_date, spec.page_number), page_id=page_id, created_at=now)
+        rows.add(PageSource, page_id=page_id, filename=spec.name, sha256=digests[id(page)],
+                 encoding=source_encoding(page.data), text=page.text, imported_at=now)  # fmt: skip
+        created.setdefault(Page, []).append({"pk": page_id, "issue_id": issue_id, "number": spec.page_number})
+        created.setdefault(PageSource, []).append({"pk": page_id, "page_id": page_id})
+        for parsed_article, values in articles:
+            article_id = next(article_ids)
+            column = values["column"]
+            values["id"] = article_id
+            row = rows.add(Article, **values, page_id=page_id, created_at=now, updated_at=now)
+            row["column_id"] = cache.column_id(column) if column else None
+            del row["column"]
+            rows.add(Address, path=dated_path(spec.issue_date, spec.page_number, values["position"]),
+                     article_id=article_id, created_at=now)  # fmt: skip
+            created.setdefault(Article, []).append(
+                {"pk": article_id, "page_id": page_id, "column_id": row["column_id"],
+                 "status": row["status"], "published_at": row["published_at"]}
+            )  # fmt: skip
+            names = []
+            for person_id, role, order, name in byline_rows(parsed_article, person_ids):
+                rows.add(Byline, article_id=article_id, person_id=person_id, role=role, order=order)
+                created.setdefault(Byline, []).append(
+                    {"pk": None, "article_id": article_id, "person_id": person_id}
+                )
+                names.append(name)
+            result.bylines += len(names)
+            docs[article_id] = document(spec.issue_date, *(values[f] for f in DOCUMENT_FIELDS), names)
+            if values["continued_from_page"] or values["continued_to_page"]:
+                issues_linked.add(issue_id)
+        result.articles = len(articles)
+        for parsed_photo, values in photos:
+            photo_id = next(photo_ids)
+            rows.add(Photo, **values, id=photo_id, page_id=page_id, created_at=now, updated_at=now)
+            created.setdefault(Photo, []).append({"pk": photo_id, "page_id": page_id, "article_id": None})
+            for person_id, role, order in credit_rows(parsed_photo, person_ids):
+                rows.add(PhotoCredit, photo_id=photo_id, person_id=person_id, role=role, order=order)
+                created.setdefault(PhotoCredit, []).append(
+                    {"pk": None, "photo_id": photo_id, "person_id": person_id}
+                )
+        result.photos = len(photos)
+    # Addresses last and only if new, as one by one: the first article ever at a position keeps it.
+    rows.write([Page, PageSource, Article, Byline, Photo, PhotoCredit, Address], ignore_conflicts={Address})
+    if issues_linked:
+        linked = _link_in_issues(issues_linked, set(docs))
+        for _, result, articles, _ in accepted:
+            result.linked = sum(1 for _, values in articles if values["id"] in linked)
+    return docs
 
 
 def _refuse_oversized(parsed: ParsedPage) -> None:
@@ -435,35 +651,12 @@ def _write_articles(
     for position, parsed_article in enumerate(parsed.articles, start=1):
         if position in kept:
             continue
-        parsed_article = fit_article(parsed_article)
-        warnings = list(parsed_article.warnings)
-        head, body = _fit_headline(parsed_article, warnings)
-        article = Article(
-            page=page,
-            position=position,
-            column_id=cache.column_id(parsed_article.column.strip())
-            if parsed_article.column and parsed_article.column.strip()
-            else None,
-            kicker=head["kicker"],
-            title=head["title"] or "（无标题）",
-            subtitle=head["subtitle"],
-            dateline=parsed_article.dateline,
-            body=body,
-            editor_note=parsed_article.editor_note,
-            reading_tip=parsed_article.reading_tip,
-            source_note=parsed_article.source_note,
-            continued_from_page=parsed_article.continued_from_page,
-            continued_to_page=parsed_article.continued_to_page,
-            # ``publish`` publishes only what needs no review: a flagged guess stays a draft
-            # in the review queue until an editor has looked at it.
-            status=Article.Status.PUBLISHED if visible_from and not warnings else Article.Status.DRAFT,
-            published_at=visible_from if not warnings else None,
-            needs_review=bool(warnings),
-            warnings=warnings,
-        )
+        parsed_article, values = article_values(position, parsed_article, visible_from)
+        column = values.pop("column")
+        article = Article(page=page, column_id=cache.column_id(column) if column else None, **values)
         check_fields(article, f"article {position} (“{article.title[:20]}”)")
         rows.append((article, parsed_article))
-        result.warnings += len(warnings)
+        result.warnings += len(values["warnings"])
     reimported = _reuse_rows([a for a, _ in rows], list(reusable)) if reusable else []
     reused = [a.pk for a, _ in rows if a.pk is not None]
     Article.objects.bulk_create([a for a, _ in rows if a.pk is None])
@@ -477,28 +670,74 @@ def _write_articles(
         if c.name.strip()
     }
     ids = cache.person_ids(credits)
-    byline_names = {pk: name for (name, _), pk in ids.items()}
-    bylines, seen = [], set()
+    bylines, names = [], {a.pk: [] for a, _ in rows}
     for article, parsed_article in rows:
-        for order, c in enumerate(parsed_article.bylines):
-            name = c.name.strip()
-            if not name:
-                continue
-            role = c.role if c.role in ROLE_VALUES else ""
-            key = (article.pk, ids[(name, c.affiliation.strip())], role)
-            if key in seen:
-                continue
-            seen.add(key)
-            bylines.append(Byline(article=article, person_id=key[1], role=role, order=order))
+        for person_id, role, order, name in byline_rows(parsed_article, ids):
+            bylines.append(Byline(article=article, person_id=person_id, role=role, order=order))
+            names[article.pk].append(name)
     result.bylines = len(bylines)
     written = _unchanged_bylines_kept(reused, bylines) if reused else bylines
     Byline.objects.bulk_create(written)
     for article in reimported:  # a re-import is a change too: its revision (no user)
         record_edit(article, None, "重新导入了本版，更新了这篇稿件。", mark=False)
-    names: dict[int, list[str]] = {a.pk: [] for a, _ in rows}
-    for byline in bylines:
-        names[byline.article_id].append(byline_names[byline.person_id])
     return [(a, names[a.pk]) for a, _ in rows]
+
+
+def article_values(position: int, parsed_article: ParsedArticle, visible_from) -> tuple[ParsedArticle, dict]:
+    """The parsed article made to fit, and its row's values (``column``: the column's name)."""
+    parsed_article = fit_article(parsed_article)
+    warnings = list(parsed_article.warnings)
+    head, body = _fit_headline(parsed_article, warnings)
+    column = parsed_article.column.strip() if parsed_article.column else ""
+    return parsed_article, {
+        "position": position,
+        "column": column or None,
+        "kicker": head["kicker"],
+        "title": head["title"] or "（无标题）",
+        "subtitle": head["subtitle"],
+        "dateline": parsed_article.dateline,
+        "body": body,
+        "editor_note": parsed_article.editor_note,
+        "reading_tip": parsed_article.reading_tip,
+        "source_note": parsed_article.source_note,
+        "continued_from_page": parsed_article.continued_from_page,
+        "continued_to_page": parsed_article.continued_to_page,
+        # ``publish`` publishes only what needs no review: a flagged guess stays a draft
+        # in the review queue until an editor has looked at it.
+        "status": Article.Status.PUBLISHED if visible_from and not warnings else Article.Status.DRAFT,
+        "published_at": visible_from if not warnings else None,
+        "needs_review": bool(warnings),
+        "warnings": warnings,
+    }
+
+
+def byline_rows(parsed_article: ParsedArticle, person_ids: dict) -> list[tuple[int, str, int, str]]:
+    """An article's bylines: (person id, role, order, name), each person and role once."""
+    out, seen = [], set()
+    for order, c in enumerate(parsed_article.bylines):
+        name = c.name.strip()
+        if not name:
+            continue
+        role = c.role if c.role in ROLE_VALUES else ""
+        key = (person_ids[(name, c.affiliation.strip())], role)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((key[0], role, order, name))
+    return out
+
+
+def credit_rows(parsed_photo: ParsedPhoto, person_ids: dict) -> list[tuple[int, str, int]]:
+    """A photo's credits: (person id, role, order), each name once."""
+    out, seen = [], set()
+    for order, c in enumerate(parsed_photo.credits):
+        name = c.name.strip()
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        role = c.role if c.role in ROLE_VALUES else ""
+        out.append((person_ids[(name, "")], role, order))
+    return out
 
 
 def _unchanged_bylines_kept(reused: list[int], bylines: list[Byline]) -> list[Byline]:
@@ -575,15 +814,11 @@ def _write_photos(page, parsed: ParsedPage, keep: dict[int, Photo], cache: Looku
         (c.name.strip(), "") for _, parsed_photo in photos for c in parsed_photo.credits if c.name.strip()
     }
     ids = cache.person_ids(keys)
-    credits, seen = [], set()
-    for photo, parsed_photo in photos:
-        for order, c in enumerate(parsed_photo.credits):
-            name = c.name.strip()
-            if not name or (photo.pk, name) in seen:
-                continue
-            seen.add((photo.pk, name))
-            role = c.role if c.role in ROLE_VALUES else ""
-            credits.append(PhotoCredit(photo=photo, person_id=ids[(name, "")], role=role, order=order))
+    credits = [
+        PhotoCredit(photo=photo, person_id=person_id, role=role, order=order)
+        for photo, parsed_photo in photos
+        for person_id, role, order in credit_rows(parsed_photo, ids)
+    ]
     PhotoCredit.objects.bulk_create(credits)
 
 
@@ -594,27 +829,60 @@ def link_continuations(page: Page) -> int:
     same issue that is marked ``continued_to_page`` = this part's page. Returns how
     many links were made.
     """
-    in_issue = Article.objects.filter(page__issue_id=page.issue_id)
+    links = continuation_links({page.issue_id})
+    for part, head in links:
+        part.continued_from = head
+        part.save(update_fields=["continued_from"])
+    return len(links)
+
+
+def continuation_links(issue_ids) -> list[tuple[Article, Article]]:
+    """The links still to make in these issues: (part, the head it continues)."""
     parts = list(
-        in_issue.filter(Q(continued_from_page__isnull=False) | Q(continued_to_page__isnull=False))
+        Article.objects.filter(page__issue_id__in=issue_ids)
+        .filter(Q(continued_from_page__isnull=False) | Q(continued_to_page__isnull=False))
         .select_related("page")
-        .only("pk", "page__number", "continued_from_page", "continued_to_page", "continued_from_id")
+        .only(
+            "pk",
+            "page__number",
+            "page__issue_id",
+            "continued_from_page",
+            "continued_to_page",
+            "continued_from_id",
+        )
     )
-    if not parts:
-        return 0
-    taken = {a.continued_from_id for a in parts if a.continued_from_id is not None}
-    heads = {
-        (a.page.number, a.continued_to_page): a
-        for a in parts
-        if a.continued_to_page is not None and a.pk not in taken
-    }
-    linked = 0
+    by_issue: dict[int, list[Article]] = {}
     for a in parts:
-        if a.continued_from_page is None or a.continued_from_id is not None:
-            continue
-        head = heads.pop((a.continued_from_page, a.page.number), None)
-        if head is not None and head.pk != a.pk:
-            a.continued_from = head
-            a.save(update_fields=["continued_from"])
-            linked += 1
-    return linked
+        by_issue.setdefault(a.page.issue_id, []).append(a)
+    links = []
+    for in_issue in by_issue.values():
+        taken = {a.continued_from_id for a in in_issue if a.continued_from_id is not None}
+        heads = {
+            (a.page.number, a.continued_to_page): a
+            for a in in_issue
+            if a.continued_to_page is not None and a.pk not in taken
+        }
+        for a in in_issue:
+            if a.continued_from_page is None or a.continued_from_id is not None:
+                continue
+            head = heads.pop((a.continued_from_page, a.page.number), None)
+            if head is not None and head.pk != a.pk:
+                links.append((a, head))
+    return links
+
+
+def _link_in_issues(issue_ids: set[int], new_ids: set[int]) -> set[int]:
+    """:func:`link_continuations` for the fast path (one query, one UPDATE); returns the
+    parts linked. A part written before this batch is told to the change path."""
+    links = continuation_links(issue_ids)
+    if links:
+        table = connection.ops.quote_name(Article._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f'UPDATE {table} SET "continued_from_id" = %s WHERE "id" = %s',
+                [(h.pk, a.pk) for a, h in links],
+            )
+        old = [a.pk for a, _ in links if a.pk not in new_ids]
+        if old:
+            record(Article, old)
+    return {a.pk for a, _ in links}

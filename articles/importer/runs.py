@@ -32,11 +32,11 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import ImportRun
+from articles.models import ImportRun, Page
 from articles.parsing import PageDecodeError, decode_page, parse_page
 
 from .fit import limit
-from .loader import LookupCache, PageOutcome, PageRefused, PageResult, load_page
+from .loader import LookupCache, NewPage, PageOutcome, PageRefused, PageResult, load_new_pages, load_page
 from .plan import PageSpec
 
 COUNT_KEYS = ("articles", "photos", "bylines", "warnings")
@@ -170,10 +170,12 @@ def _load_batch(batch: list[ReadPage], settings: ImportSettings, cache: LookupCa
     results: list[PageResult] = []
     try:
         with transaction.atomic():
-            for page in batch:
-                result = load_read_page(page, settings, cache)
-                results.append(result)
-                if result.outcome == PageOutcome.FAILED and settings.fail_fast:
+            for group in _groups(batch, cache if len(batch) > 1 else None):
+                if isinstance(group, ReadPage):
+                    results.append(load_read_page(group, settings, cache))
+                else:
+                    results.extend(_load_new(group, settings, cache))
+                if results and results[-1].outcome == PageOutcome.FAILED and settings.fail_fast:
                     break
     except Exception as exc:
         cache.forget()
@@ -182,6 +184,51 @@ def _load_batch(batch: list[ReadPage], settings: ImportSettings, cache: LookupCa
             return [PageResult(batch[0].spec, PageOutcome.FAILED, error=error)]
         return [r for page in batch for r in _load_batch([page], settings, cache)]
     return results
+
+
+def _groups(batch: list[ReadPage], cache: LookupCache | None):
+    """The batch in order: runs of pages not in the database yet (lists, written together by
+    :func:`load_new_pages`) and single pages (re-imports, unreadable files: one by one).
+    Without ``cache`` (a batch retried one page per transaction) every page is single."""
+    if cache is None:
+        yield from batch
+        return
+    readable = [p for p in batch if not p.error]
+    dates = {p.spec.issue_date for p in readable}
+    existing = set(
+        Page.objects.filter(issue__date__in=dates).values_list("issue__date", "number")
+    ) if dates else set()  # fmt: skip
+    run: list[ReadPage] = []
+    for page in batch:
+        if not page.error and (page.spec.issue_date, page.spec.page_number) not in existing:
+            run.append(page)
+            continue
+        if run:
+            yield run
+            run = []
+        yield page
+    if run:
+        yield run
+
+
+def _load_new(pages: list[ReadPage], settings: ImportSettings, cache: LookupCache) -> list[PageResult]:
+    """New pages, written together; if the database refuses them, one by one as any page."""
+    try:
+        return load_new_pages(
+            [NewPage(p.spec, p.data, p.text, p.parsed) for p in pages],
+            publish=settings.publish,
+            allow_duplicate=settings.allow_duplicate,
+            fail_fast=settings.fail_fast,
+            cache=cache,
+        )
+    except Exception:  # rolled back (its savepoint): each page again on its own shows which fails
+        cache.forget()
+        results = []
+        for page in pages:
+            results.append(load_read_page(page, settings, cache))
+            if results[-1].outcome == PageOutcome.FAILED and settings.fail_fast:
+                break
+        return results
 
 
 def import_pages(
