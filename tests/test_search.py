@@ -626,3 +626,27 @@ def test_the_shared_filter_passes_its_date_range_to_the_search_window(db, monkey
     assert [a.title for a in found] == ["工会3", "工会2"]
     one_day = ArticleFilter({"q": "工会", "date": "2020-10-01"}, queryset=Article.objects.all()).qs
     assert [a.title for a in one_day] == ["工会1"]
+
+
+def test_long_paragraphs_with_wide_and_unusual_characters_are_found_exactly():
+    """The index's pair text is built fast for long blocks (one translate, pairs interleaved
+    in UTF-32); it must equal the pairs of the folded text for every kind of character."""
+    from articles.search.text import fold, pair_text, pairs, token
+
+    filler = "职工劳动者，" * 800  # a paragraph of 4,800 characters: past every fast-path size
+    samples = [
+        "ＰＴＡ会长（马学礼）说：“2020年😀就业形态㈱变了。”",
+        "a b\u3000c\td" * 7,
+        "𠀀𠀁工会" * 6,
+        filler + "末尾😀笑脸",
+        "短",
+        "",
+        "两字",
+    ]
+    for text in samples:
+        assert pair_text(text) == " ".join(token(p) for p in pairs(fold(text))), text[:20]
+    make("长文", body=filler + "中间的😀笑脸与（株）㈱" + filler)
+    make("别的", body="笑脸" + filler)
+    assert titles("😀笑脸") == ["长文"]
+    assert titles("(株)(株)") == ["长文"]
+    assert set(titles("动者，职工")) == {"别的", "长文"}

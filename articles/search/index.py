@@ -47,7 +47,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection
 
-from .text import FOLD_TABLE, TOKEN_TABLE, fold, pairs, token
+from .text import FOLD_TABLE, fold, pair_text, pairs, token
 
 SQLITE_TABLE = "articles_search"
 SQLITE_KEYS = "articles_searchkey"
@@ -300,23 +300,9 @@ def _chunks(items: list, size: int):
 
 
 def _sqlite_text(blocks: list[str]) -> str:
-    """The FTS5 document of some blocks: their pair tokens, a boundary token between blocks.
-
-    Equal to joining ``block_tokens`` (each pair through ``token``) with spaces, computed a
-    block at a time: most blocks map character for character, and then the pairs of the
-    mapped block are the pair tokens.
-    """
-    parts = []
-    for block in blocks:
-        folded = fold(block or "")
-        if len(folded) < 2:
-            continue
-        mapped = folded.translate(TOKEN_TABLE)
-        if len(mapped) == len(folded):
-            parts.append(" ".join(map(str.__add__, mapped, mapped[1:])))
-        else:
-            parts.append(" ".join(token(p) for p in pairs(folded)))
-    return f" {BOUNDARY} ".join(parts)
+    """The FTS5 document of some blocks: their pair tokens, a boundary token between blocks
+    (each block's tokens as ``block_tokens`` gives them, through ``token``: ``pair_text``)."""
+    return f" {BOUNDARY} ".join(filter(None, map(pair_text, filter(None, blocks))))
 
 
 def _pg_quote(lexeme: str) -> str:
