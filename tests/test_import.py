@@ -652,3 +652,78 @@ def test_anything_can_start_an_import_and_get_its_run(tmp_path):
     assert run_row.status == ImportRun.Result.SUCCEEDED and run_row.counts["created"] == 1
     assert run_row.options["publish"] is True
     assert Article.objects.published().count() == Article.objects.filter(needs_review=False).count() > 0
+
+
+# -- new pages of a batch are written together -------------------------------------------
+
+
+def _issues_folder(tmp_path: Path, name: str, dates: list[str]) -> Path:
+    """Every seed page on each of ``dates`` (page numbers 1..5)."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    files, manifest = {}, ""
+    for date in dates:
+        for n, seed in enumerate(seeds, start=1):
+            files[f"{date}_{n}.txt"] = seed.read_bytes()
+            manifest += entry(f"{date}_{n}.txt", date, n)
+    return make_folder(tmp_path / name, files, manifest)
+
+
+def _page_contents(date: str) -> list[tuple]:
+    """Everything imported onto one issue, without ids or dates (to compare two issues)."""
+    articles = [row[1:] for row in snapshot() if str(row[0]) == date]
+    photos = [
+        (p.page.number, p.position, p.title, p.caption, p.agency, p.warnings,
+         tuple((c.person.name, c.role, c.order) for c in p.credits.order_by("order")))
+        for p in Photo.objects.filter(page__issue__date=date).order_by("page__number", "position")
+    ]  # fmt: skip
+    flags = list(
+        Article.objects.filter(page__issue__date=date)
+        .order_by("page__number", "position")
+        .values_list("status", "needs_review", "warnings", "version", "continued_from__position")
+    )
+    addresses = sorted(
+        path.split("/", 4)[-1]
+        for path in Issue.objects.get(date=date).pages.values_list("articles__addresses__path", flat=True)
+    )
+    sources = list(
+        PageSource.objects.filter(page__issue__date=date)
+        .order_by("page__number")
+        .values_list("sha256", "encoding")
+    )
+    return [articles, photos, flags, addresses, sources]
+
+
+def test_a_batch_of_new_pages_writes_exactly_what_one_page_at_a_time_writes(tmp_path, settings, monkeypatch):
+    from articles.importer import runs
+    from articles.search import search_articles
+
+    monkeypatch.setattr(runs, "BATCH_SECONDS", 60.0)  # one batch, however slow the machine
+    settings.NEWSROOM_IMPORT_BATCH_PAGES = 1  # one page per transaction: the one-page path
+    run(_issues_folder(tmp_path, "a", ["2021-03-01"]), publish=True)
+    settings.NEWSROOM_IMPORT_BATCH_PAGES = 50  # all five in one batch: written together
+    run(_issues_folder(tmp_path, "b", ["2021-03-02"]), publish=True)
+    one_by_one, together = _page_contents("2021-03-01"), _page_contents("2021-03-02")
+    assert together == one_by_one
+    assert together[0] and together[1]  # articles and photos, not two empty lists
+    for title in ("职工", "劳模"):  # every article is found on both issues alike
+        found = search_articles(Article.objects.all(), title)
+        by_date = {d: sorted(found.filter(page__issue__date=d).values_list("title", flat=True)) for d in
+                   ("2021-03-01", "2021-03-02")}  # fmt: skip
+        assert by_date["2021-03-01"] == by_date["2021-03-02"] != []
+
+
+def test_new_pages_of_a_batch_take_the_same_queries_however_many_they_are(tmp_path, settings, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.importer import runs
+
+    monkeypatch.setattr(runs, "BATCH_SECONDS", 60.0)
+    settings.NEWSROOM_IMPORT_BATCH_PAGES = 50
+    run(_issues_folder(tmp_path, "warm", ["2021-04-01"]))  # people and columns exist from now on
+    counts = []
+    for name, dates in (("one", ["2021-04-02"]), ("three", ["2021-04-03", "2021-04-04", "2021-04-05"])):
+        with CaptureQueriesContext(connection) as queries:
+            run(_issues_folder(tmp_path, name, dates))
+        counts.append(len(queries))
+    assert Page.objects.count() == 25
+    assert counts[1] == counts[0], counts  # 5 pages or 15: the same statements, more rows each
