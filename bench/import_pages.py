@@ -66,14 +66,15 @@ def build_archive(folder: Path, pages: int) -> list[Path]:
     return files
 
 
-def bench_parse(files: list[Path]) -> float:
+def bench_parse(files: list[Path]) -> tuple[float, float]:
+    """Parsing alone: pages per second, wall clock and per CPU second."""
     from articles.parsing import decode_page, parse_page
 
     parse_page(decode_page(files[0].read_bytes()))  # load the word list once, outside the timing
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in files:
         parse_page(decode_page(path.read_bytes()))
-    return len(files) / (time.perf_counter() - started)
+    return len(files) / (time.perf_counter() - started), len(files) / (time.process_time() - cpu)
 
 
 def _backend_cpu() -> float:
@@ -153,16 +154,70 @@ def fresh_postgres(url: str) -> None:
         conn.execute(f"CREATE DATABASE \"{cfg['NAME']}\" ENCODING 'UTF8' TEMPLATE template0")
 
 
-def run_jobs(folder: Path, pages: int, jobs: int) -> float:
-    """``manage.py import_pages --jobs N`` into a fresh PostgreSQL database: pages per second."""
+class BackendCPU:
+    """CPU seconds of every PostgreSQL process serving ``database`` (read from /proc every
+    0.2 s while a subprocess imports: its backends end with it, so the last ~0.2 s of
+    each may be missed)."""
+
+    def __init__(self, database: str):
+        import threading
+
+        self.database, self.seen, self.stop = database, {}, threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self):
+        while not self.stop.is_set():
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit():
+                    continue
+                try:
+                    if f" {self.database} " not in (proc / "cmdline").read_text().replace("\0", " ") + " ":
+                        continue
+                    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.seen[proc.name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            self.stop.wait(0.2)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
+def run_jobs(folder: Path, pages: int, jobs: int) -> dict:
+    """``manage.py import_pages --jobs N`` into a fresh PostgreSQL database: pages per second
+    (wall) and per CPU second (the import's processes and their PostgreSQL backends)."""
+    import resource
+
+    import dj_database_url
+
     fresh_postgres(PG_URL)
     env = {**os.environ, "DATABASE_URL": PG_URL, "DJANGO_DEBUG": "0"}
     env.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-" + "k" * 40)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([*manage, "import_pages", "--jobs", str(jobs), "-v0", str(folder)], env=env, check=True)
-    return pages / (time.perf_counter() - started)
+    with BackendCPU(dj_database_url.parse(PG_URL)["NAME"]) as backends:
+        command = [*manage, "import_pages", "--jobs", str(jobs), "-v0", str(folder)]
+        subprocess.run(command, env=env, check=True)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {
+        "rate": pages / elapsed,
+        "cpu_rate": pages / (client + backends.seconds),
+        "client_cpu": client,
+        "backend_cpu": backends.seconds,
+    }
 
 
 def main() -> None:
@@ -170,6 +225,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000, help="how many page files (default 5000)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--jobs", default="", help="PostgreSQL: comma-separated --jobs values to time")
+    parser.add_argument("--skip-full", action="store_true", help="PostgreSQL: only the --jobs runs")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -192,28 +248,35 @@ def main() -> None:
     folder = OUT / f"archive-{args.pages}"
     files = build_archive(folder, args.pages)
     load = os.getloadavg()[0]
-    parse_rate = bench_parse(files)
-    result = bench_import(folder, args.pages)
-    print(
-        f"| pages | parse only (pages/s) | full import into {args.database} (pages/s) "
-        "| per CPU second (pages) | articles | bylines |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(
-        f"| {args.pages:,} | {parse_rate:,.0f} | {result['rate']:,.0f} | {result['cpu_rate']:,.0f} "
-        f"| {result['articles']:,} | {result['bylines']:,} |"
-    )
-    print()
-    print("Per page (ms, wall): " + ", ".join(f"{k} {v:.2f}" for k, v in result["steps_ms"].items()))
-    print(
-        "Per page (ms, CPU of the import process): "
-        + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_steps_ms"].items())
-    )
-    print(f"CPU: import process {result['client_cpu']:.1f} s, server backend {result['backend_cpu']:.1f} s")
+    if not args.skip_full:
+        parse_rate, parse_cpu_rate = bench_parse(files)
+        result = bench_import(folder, args.pages)
+        print(
+            f"| pages | parse only (pages/s, wall / per CPU second) | full import into {args.database} "
+            "(pages/s, wall) | per CPU second (pages) | articles | bylines |"
+        )
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(
+            f"| {args.pages:,} | {parse_rate:,.0f} / {parse_cpu_rate:,.0f} | {result['rate']:,.0f} "
+            f"| {result['cpu_rate']:,.0f} | {result['articles']:,} | {result['bylines']:,} |"
+        )
+        print()
+        print("Per page (ms, wall): " + ", ".join(f"{k} {v:.2f}" for k, v in result["steps_ms"].items()))
+        print(
+            "Per page (ms, CPU of the import process): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_steps_ms"].items())
+        )
+        cpu = f"import process {result['client_cpu']:.1f} s, server backend {result['backend_cpu']:.1f} s"
+        print(f"CPU: {cpu}")
+        print(f"(load average {load:.1f} → {os.getloadavg()[0]:.1f}; 2 cores)")
     for jobs in [int(j) for j in args.jobs.split(",") if j]:
-        rate = run_jobs(folder, args.pages, jobs)
-        print(f"--jobs {jobs}: {rate:,.0f} pages/s (wall)")
-    print(f"(load average {load:.1f} → {os.getloadavg()[0]:.1f}; 2 cores)")
+        load = os.getloadavg()[0]
+        r = run_jobs(folder, args.pages, jobs)
+        print(
+            f"--jobs {jobs}: {r['rate']:,.0f} pages/s (wall), {r['cpu_rate']:,.0f} per CPU second "
+            f"(import processes {r['client_cpu']:.1f} s, PostgreSQL {r['backend_cpu']:.1f} s; "
+            f"load {load:.1f} → {os.getloadavg()[0]:.1f})"
+        )
 
 
 if __name__ == "__main__":

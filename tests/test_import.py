@@ -727,3 +727,19 @@ def test_new_pages_of_a_batch_take_the_same_queries_however_many_they_are(tmp_pa
         counts.append(len(queries))
     assert Page.objects.count() == 25
     assert counts[1] == counts[0], counts  # 5 pages or 15: the same statements, more rows each
+
+
+def test_a_batch_of_new_pages_numbers_their_issues_from_the_manifest(tmp_path):
+    Issue.objects.create(date="2021-06-01")  # an issue already there, without a number
+    seeds = sorted(SEEDS.glob("*.txt"))
+    folder = make_folder(
+        tmp_path,
+        {"a.txt": seeds[0].read_bytes(), "b.txt": seeds[1].read_bytes(), "c.txt": seeds[2].read_bytes()},
+        entry("a.txt", "2021-06-01", 1, "issue_number = 100")
+        + entry("b.txt", "2021-06-02", 1, "issue_number = 200\ndate_estimated = true")
+        + entry("c.txt", "2021-06-02", 2),
+    )
+    run(folder)
+    assert Page.objects.count() == 3
+    issues = {str(i.date): (i.number, i.date_estimated) for i in Issue.objects.all()}
+    assert issues == {"2021-06-01": (100, False), "2021-06-02": (200, True)}

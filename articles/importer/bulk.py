@@ -124,11 +124,21 @@ def _insert(cursor, model, rows: list[dict], ignore_conflicts: bool = False) -> 
     given = set().union(*(row.keys() for row in rows))
     fields = [p for p in plan if p[0] in given or p[2] is not None]
     tuples = []
+    done: dict = {}  # converted values by (field, value): the batch's rows share their times
     for row in rows:
         values = []
         for attname, _, default, prep in fields:
             value = row[attname] if attname in row else default()
-            values.append(value if prep is None or value is None else prep(value))
+            if prep is not None and value is not None:
+                if isinstance(value, (dict, list)):
+                    value = prep(value)
+                else:
+                    key = (attname, value)
+                    converted = done.get(key)
+                    if converted is None:
+                        converted = done[key] = prep(value)
+                    value = converted
+            values.append(value)
         tuples.append(values)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(p[1]) for p in fields)

@@ -140,8 +140,12 @@ class LookupCache:
         return self.issues[spec.issue_date]
 
     def issue_ids(self, specs: list[PageSpec]) -> None:
-        """Look up (or create) the issues of these pages at once (see :meth:`issue_id`)."""
-        wanted = {s.issue_date: s for s in specs if s.issue_date not in self.issues}
+        """Look up (or create) the issues of these pages at once, as :meth:`issue_id` one by one
+        would: the first page of an issue not yet looked up creates it or sets its number."""
+        wanted: dict = {}
+        for spec in specs:
+            if spec.issue_date not in self.issues:
+                wanted.setdefault(spec.issue_date, spec)
         if not wanted:
             return
         found = dict(Issue.objects.filter(date__in=wanted).values_list("date", "id"))
@@ -152,12 +156,9 @@ class LookupCache:
         ]
         if new:
             Issue.objects.bulk_create(new)
-            found.update((i.date, i.pk) for i in new)
-        for date, spec in wanted.items():
-            if spec.issue_number and date in found and not any(i.date == date for i in new):
-                self.issue_id(spec)  # an existing issue: its number may need setting (as one by one)
-            else:
-                self.issues[date] = found[date]
+            self.issues.update((i.date, i.pk) for i in new)
+        for date in found:
+            self.issue_id(wanted[date])  # an existing issue: its number may need setting
 
     def person_ids(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         missing = keys - self.people.keys()
