@@ -225,3 +225,51 @@ def test_a_photo_title_after_another_photos_title_is_its_own():
     )
     titles = [(p.title, p.agency) for p in parsed.photos]
     assert titles == [("高空“焊”卫者", "新华社"), ("金秋采摘季", "中新社")]
+
+
+# -- a subhead and the cut first line under it are not a new story's headline -------------------
+
+
+def test_subhead_followed_by_a_cut_line_stays_in_the_story():
+    a = only(
+        page(
+            "一条生产线上的“技能接力”",
+            "本报记者 孔德明",
+            "清晨7点半，装配车间已经忙碌起来。",
+            "一本手册传了三代人",
+            "车间的工具柜里，放着",
+            "一本边角已经磨毛的《装配操作要领》。",
+        )
+    )
+    assert a.title == "一条生产线上的“技能接力”"
+    assert subheads(a) == ["一本手册传了三代人"]
+    assert "".join(paras(a)).endswith("车间的工具柜里，放着一本边角已经磨毛的《装配操作要领》。")
+
+
+def test_title_and_dash_subtitle_after_a_story_start_a_new_one():
+    first, second = parse_page(
+        page(
+            "某市职工书屋进班组",
+            "本报讯（记者黄雪琴）近日，某市总工会为一线班组配送图书1.2万册。",
+            "一条生产线上的“技能接力”",
+            "——记一家柴油机企业的师带徒传统",
+            "清晨7点半，装配车间已经忙碌起来。",
+        )
+    ).articles
+    assert (second.title, second.subtitle) == ("一条生产线上的“技能接力”", "——记一家柴油机企业的师带徒传统")
+    assert subheads(first) == []
+
+
+def test_a_story_after_a_box_of_briefs_that_opens_without_a_dateline_is_not_in_the_box():
+    first, second = parse_page(
+        page(
+            "新闻速递",
+            "某市职工书屋进班组",
+            "本报讯（记者黄雪琴）近日，某市总工会为一线班组配送图书1.2万册。",
+            "凝心聚力建新功",
+            NOTE,
+            "广东省总工会组织宣讲团深入企业车间，已开展宣讲320余场。",
+        )
+    ).articles
+    assert first.column == "新闻速递"
+    assert second.column is None and second.editor_note.startswith("基层工会")

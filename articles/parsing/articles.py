@@ -42,6 +42,7 @@ class Draft:
     headed: bool = False  # a headline group was given to it
     # the news story this piece was cut from when a subhead followed the story's end
     split_from: Draft | None = None
+    boxed: bool = False  # its column is the banner of the box of briefs it was read in
 
     @property
     def blocks(self) -> list[Block]:
@@ -60,6 +61,7 @@ class Draft:
         return None
 
 
+_CLAUSE_MARK = re.compile(r"[，,；;：:]")
 _CLOSING_BRACKETS = re.compile(r"[(（][^()（）]{2,40}[)）]\s*$")
 
 
@@ -119,6 +121,7 @@ class ArticleBuilder:
         draft.article.column, self.column = self.column, None
         if draft.article.column is None and self.banner:
             draft.article.column = self.banner
+            draft.boxed = True
         if self.note:
             draft.article.editor_note, self.note = self.note, ""
         self.drafts.append(draft)
@@ -130,7 +133,17 @@ class ArticleBuilder:
     def current_or_new(self) -> Draft:
         return self.current or self.new_draft(headless=True)
 
+    def leave_box_unless_brief(self, draft: Draft) -> None:
+        """A brief under a banner opens with its dateline (本报讯…); a story read in the box
+        that opens otherwise (a byline, an editor's note, text, a subhead) is not one of
+        its briefs: it loses the banner's column, and the box has ended."""
+        if draft.boxed and not draft.article.dateline and not draft.blocks:
+            draft.article.column = None
+            draft.boxed = False
+            self.banner = None
+
     def add_block(self, draft: Draft, block: Block) -> None:
+        self.leave_box_unless_brief(draft)
         draft.blocks.append(block)
         in_box = self.banner is not None and draft.article.column == self.banner
         # a brief has no subheads and few paragraphs: a longer piece ends the box
@@ -206,6 +219,7 @@ class ArticleBuilder:
     def byline(self, line: Line) -> None:
         cur = self.current
         if cur is not None and cur.headed and not cur.has_paragraphs() and not cur.article.bylines:
+            self.leave_box_unless_brief(cur)
             cur.article.bylines.extend(line.credits)
             return
         self.new_draft(headless=True).article.bylines.extend(line.credits)
@@ -272,7 +286,27 @@ class ArticleBuilder:
             if next_role is LineRole.TEXT and has_body and self.column is None and not self.waiting:
                 self.short_in_body(only)
                 return
+        elif self.subhead_and_cut_line(lines, next_role):
+            self.short_in_body(lines[0])
+            self.place_text(lines[1].text)
+            return
         self.headline(lines, opening=next_role in OPENINGS)
+
+    def subhead_and_cut_line(self, lines: list[Line], next_role: LineRole | None) -> bool:
+        """Two short lines inside a story's body, text after them, nothing that opens a
+        story (no dateline or byline, no column, no story waiting for its headline): a
+        subhead and the first line of the paragraph under it, cut — unless the second line
+        is a subtitle (``——…``) or markdown marks the first as a title (``#``)."""
+        cur = self.current
+        if len(lines) != 2 or next_role is not LineRole.TEXT or cur is None or not cur.has_paragraphs():
+            return False
+        if self.column is not None or self.waiting:
+            return False
+        first, second = lines
+        if first.heading == 1 or second.heading or second.key.startswith(("——", "--")):
+            return False
+        k = first.key
+        return len(k) <= SUBHEAD_MAX and not _CLAUSE_MARK.search(k) and not k.endswith(("——", "--"))
 
     def short_in_body(self, line: Line) -> None:
         """A lone short line between paragraphs: a subhead (or a long cut body line)."""
@@ -303,6 +337,7 @@ class ArticleBuilder:
         if cur is not None and not cur.article.editor_note:
             opened = cur.headed or bool(cur.article.bylines)
             if cur.blocks or (opened and not cur.has_paragraphs()):
+                self.leave_box_unless_brief(cur)
                 cur.article.editor_note = line.note
                 return
         self.note = line.note
