@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
@@ -342,8 +342,49 @@ before_commit(flush, on_rollback=discard)
 
 
 @receiver(changes_committing, dispatch_uid="changes-article-version")
-def bump_versions(sender, changes, using, **kwargs):
-    """``Article.version`` goes up once per transaction that changed the article (or its
-    bylines, photos, credits). A plain queryset: this write is not a content change."""
-    if changes.articles:
-        Article._base_manager.using(using).filter(pk__in=changes.articles).update(version=F("version") + 1)
+def keep_article_rows(sender, changes, using, **kwargs):
+    """What the articles' rows keep about what changed, written here and only here.
+
+    - ``Article.version`` goes up once per transaction that changed the article (or its
+      bylines, photos, credits);
+    - ``Article.issue_date`` / ``page_number`` (and the same copies on its bylines, with its
+      position) are set from its page and issue: the newest-first lists sort on them. A new
+      article, a moved article, a redated issue or a renumbered or moved page (the change
+      set holds every article they reach) is set right in the same transaction.
+
+    Every writer gets this whatever door it came in by: model saves, the content
+    querysets' bulk writes and raw-SQL writers that call :func:`record` — the importer
+    included, which therefore never fills these fields itself. Plain querysets: these
+    writes are not content changes.
+    """
+    if not changes.articles:
+        return
+    ids = list(changes.articles)
+    pages = Page._base_manager.using(using).filter(pk=OuterRef("page_id")).order_by()
+    Article._base_manager.using(using).filter(pk__in=ids).update(
+        version=F("version") + 1,
+        issue_date=Subquery(pages.values("issue__date")[:1]),
+        page_number=Subquery(pages.values("number")[:1]),
+    )
+    # On each person's first byline of the article only (a person credited twice, in two
+    # roles, is listed once on their page); their other bylines keep no copy.
+    bylines = Byline._base_manager.using(using).filter(article_id__in=ids)
+    placed = Article._base_manager.using(using).filter(pk=OuterRef("article_id")).order_by()
+    bylines.filter(first_of_person()).update(
+        issue_date=Subquery(placed.values("issue_date")[:1]),
+        page_number=Subquery(placed.values("page_number")[:1]),
+        position=Subquery(placed.values("position")[:1]),
+    )
+    bylines.exclude(first_of_person()).exclude(issue_date=None).update(
+        issue_date=None, page_number=None, position=None
+    )
+
+
+def first_of_person() -> Q:
+    """A byline that is its person's first on its article (by ``order``, then id)."""
+    earlier = Byline._base_manager.filter(
+        Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk")),
+        article_id=OuterRef("article_id"),
+        person_id=OuterRef("person_id"),
+    )
+    return ~Q(Exists(earlier))

@@ -304,20 +304,26 @@ class ColumnQuerySet(VisibleQuerySet):
         """Columns with at least one published article."""
         return self.filter(Exists(Article.objects.published().filter(column=OuterRef("pk"))))
 
-    def with_article_counts(self):
+    def with_article_counts(self, bound: int | None = None):
         """Each column with ``article_count``, its published articles, counted by a correlated
         subquery on the (column, status, published_at) index: an index-only count per column
         instead of joining every article to its column and grouping (seconds on PostgreSQL
-        at a million articles)."""
-        counted = (
-            Article.objects.published()
-            .filter(column=OuterRef("pk"))
-            .order_by()
-            .values("column")
-            .annotate(n=Count("*"))  # COUNT(*): answered from the index alone
-            .values("n")
-        )
-        return self.annotate(article_count=Coalesce(Subquery(counted), 0))
+        at a million articles). With ``bound`` a column counts at most ``bound + 1`` of
+        them (a short index walk however long the column): more than ``bound`` means "at
+        least that many"."""
+        counted = Article.objects.published().filter(column=OuterRef("pk")).order_by()
+        if bound is None:
+            # COUNT(*): answered from the index alone
+            counted = counted.values("column").annotate(n=Count("*")).values("n")
+            return self.annotate(article_count=Coalesce(Subquery(counted), 0))
+        return self.annotate(article_count=CountOf(counted.values("pk")[: bound + 1]))
+
+
+class CountOf(Subquery):
+    """How many rows a (sliced, correlated) subquery gives: ``SELECT COUNT(*) FROM (…)``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = models.IntegerField()
 
 
 class Column(TracksChanges):
@@ -428,7 +434,10 @@ class ArticleQuerySet(VisibleQuerySet):
         return self.order_by("page__issue__date", "page__number", "position")
 
     def newest_first(self):
-        return self.order_by("-page__issue__date", "page__number", "position")
+        """Newest issue first, then in page order: by the article's own copy of its issue date
+        and page number (:attr:`Article.issue_date`), which the list indexes cover, instead of
+        sorting the whole list through the page and issue join."""
+        return self.order_by("-issue_date", "page_number", "position", "pk")
 
     def with_page(self):
         """Join what every listing shows: the page, its issue and the column."""
@@ -522,6 +531,24 @@ class Article(TimeStampedModel):
         editable=False,
         help_text="稿件（含署名、配图）每次修改后加一；据此发现别人在你打开之后保存过的修改。",
     )
+    # Copies of the page's issue date and number, for the newest-first lists (column,
+    # person, search, feeds) and their indexes. Nobody writes them but the change path
+    # (articles.changes.keep_article_rows), when the transaction commits, whatever wrote
+    # the article, its page or its issue; until then a new article's copy is empty.
+    issue_date = models.DateField(
+        "出版日期（排序用）",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="所在期的出版日期的副本，供按日期排序的列表使用；保存时自动更新，请勿手工修改。",
+    )
+    page_number = models.PositiveSmallIntegerField(
+        "版次（排序用）",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="所在版面版次的副本，供按日期排序的列表使用；保存时自动更新，请勿手工修改。",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -541,6 +568,14 @@ class Article(TimeStampedModel):
             models.Index(fields=["needs_review", "status"], name="article_review_idx"),
             # Covers the per-column counts of published articles (home, column list).
             models.Index(fields=["column", "status", "published_at"], name="article_column_visible_idx"),
+            # Newest-first lists (newest_first()): a column page, feeds, search without words.
+            models.Index(
+                fields=["column", "status", "-issue_date", "page_number", "position"],
+                name="article_column_newest_idx",
+            ),
+            models.Index(
+                fields=["status", "-issue_date", "page_number", "position"], name="article_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -587,10 +622,15 @@ class Article(TimeStampedModel):
         """The address by printed position (``/2020/10/23/3/2/``), as links used to be."""
         return dated_path(self.page.issue.date, self.page.number, self.position)
 
+    #: fields only the change path writes (:func:`articles.changes.keep_article_rows`)
+    DERIVED_FIELDS = ("version", "issue_date", "page_number")
+
     @classmethod
     def saved_field_names(cls) -> list[str]:
-        """What ``save()`` writes on an existing article: every field but the key and ``version``."""
-        return [f.name for f in cls._meta.concrete_fields if not f.primary_key and f.name != "version"]
+        """What ``save()`` writes on an existing article: every field but the key and the
+        fields the change path keeps (``version``, the copies of the issue date and page number)."""
+        derived = cls.DERIVED_FIELDS
+        return [f.name for f in cls._meta.concrete_fields if not f.primary_key and f.name not in derived]
 
     @property
     def is_published(self) -> bool:
@@ -644,6 +684,19 @@ class Byline(TracksChanges):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines", verbose_name="人物")
     role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    # The article's place in print (its issue date, page number, position), copied for a
+    # person's newest-first list and its index, on the person's first byline of the article
+    # only (empty on the others: a person credited twice is listed once); written only by
+    # the change path (articles.changes.keep_article_rows) when the transaction commits.
+    issue_date = models.DateField(
+        "出版日期（排序用）", null=True, blank=True, editable=False, help_text="稿件出版日期的副本。"
+    )
+    page_number = models.PositiveSmallIntegerField(
+        "版次（排序用）", null=True, blank=True, editable=False, help_text="稿件版次的副本。"
+    )
+    position = models.PositiveSmallIntegerField(
+        "版内顺序（排序用）", null=True, blank=True, editable=False, help_text="稿件版内顺序的副本。"
+    )
 
     objects = ContentQuerySet.as_manager()
 
@@ -653,6 +706,13 @@ class Byline(TracksChanges):
         ordering = ["article", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "person", "role"], name="byline_unique_person_role"),
+        ]
+        indexes = [
+            # A person's articles, newest first (the person page).
+            models.Index(
+                fields=["person", "-issue_date", "page_number", "position", "article"],
+                name="byline_person_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from . import search as search_engine
@@ -30,7 +31,6 @@ from .images import renditions
 from .models import (
     Address,
     Article,
-    Byline,
     Column,
     Issue,
     Page,
@@ -42,6 +42,8 @@ from .models import (
 )
 
 PER_PAGE = 20
+#: how far a list's count goes before it says “…篇以上” (BoundedPaginator, column counts)
+COUNT_BOUND = 1000
 PERSON_PHOTOS = 24
 CN_WEEKDAYS = "一二三四五六日"
 
@@ -83,13 +85,17 @@ def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
 
 
 def columns_with_counts(user=None, *, only_used: bool = False):
-    """The columns ``user`` may see, each with its count of published articles.
+    """The columns ``user`` may see, each with its count of published articles, counted up
+    to :data:`COUNT_BOUND` (``more_articles``: there are more, shown as “1000篇以上”).
 
     Readers see ``Column.objects.published()`` — columns with a published article, that
     is a count above 0 (filtered on the count, which comes from an index); so does
     everyone with ``only_used``. Whoever sees drafts also sees the unused columns.
     """
-    columns = list(Column.objects.with_article_counts().order_by("name"))
+    columns = list(Column.objects.with_article_counts(COUNT_BOUND).order_by("name"))
+    for c in columns:
+        c.more_articles = c.article_count > COUNT_BOUND
+        c.article_count = min(c.article_count, COUNT_BOUND)
     if only_used or not sees_drafts(user):
         # Filtered here: in SQL the count would run twice (in SELECT and in WHERE).
         return [c for c in columns if c.article_count > 0]
@@ -103,9 +109,44 @@ def date_or_404(year: int, month: int, day: int) -> datetime.date:
         raise Http404("没有这一天") from exc
 
 
-def paginate(request, queryset):
-    """One page of ``queryset`` from ?p=N (a bad or too-large N shows the nearest page)."""
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+class BoundedPaginator(Paginator):
+    """A paginator that counts a long list only as far as a reader can use: exactly up to
+    ``bound`` items, then ``more`` is true and the count says "at least ``bound``"
+    (shown as “1000篇以上”). Counting a column's 140,000 articles would cost more than
+    rendering the page; counting past the page asked for is one short index walk."""
+
+    def __init__(self, object_list, per_page, bound: int):
+        super().__init__(object_list, per_page)
+        self.bound = bound
+
+    @cached_property
+    def found(self) -> int:
+        """The items counted: all of them, or ``bound + 1`` if there are more."""
+        return self.object_list.order_by()[: self.bound + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, self.bound)
+
+    @property
+    def more(self) -> bool:
+        return self.found > self.bound
+
+
+def paginate(request, queryset, *, bounded: bool = False):
+    """One page of ``queryset`` from ?p=N (a bad or too-large N shows the nearest page).
+
+    ``bounded``: count only up to :data:`COUNT_BOUND` items, or a page past the one asked
+    for (:class:`BoundedPaginator`), so a long list costs the same as a short one."""
+    number = request.GET.get("p")
+    if not bounded:
+        return Paginator(queryset, PER_PAGE).get_page(number)
+    try:
+        asked = max(1, int(number))
+    except (TypeError, ValueError):
+        asked = 1
+    bound = max(COUNT_BOUND, (asked + 1) * PER_PAGE)
+    return BoundedPaginator(queryset, PER_PAGE, bound).get_page(number)
 
 
 def absolute(request, url: str) -> str:
@@ -420,7 +461,7 @@ def column(request, slug):
         .with_bylines()
         .newest_first()
     )
-    page_obj = paginate(request, articles)
+    page_obj = paginate(request, articles, bounded=True)
     for a in page_obj:
         a.column = obj
     canonical = absolute(request, obj.get_absolute_url())
@@ -449,14 +490,17 @@ def column(request, slug):
 @reader_cache
 def person(request, pk):
     obj = get_object_or_404(Person, pk=pk)
+    # Through the person's bylines in print order (their copies of the article's date, page
+    # and position, on the person's first byline of each article): the byline index walks
+    # them newest first, however many there are.
     articles = (
         Article.objects.visible_to(request.user)
-        .filter(pk__in=Byline.objects.filter(person=obj).values("article"))
+        .filter(bylines__person=obj, bylines__issue_date__isnull=False)
         .with_page()
         .with_bylines()
-        .newest_first()
+        .order_by("-bylines__issue_date", "bylines__page_number", "bylines__position", "pk")
     )
-    page_obj = paginate(request, articles)
+    page_obj = paginate(request, articles, bounded=True)
     photos = list(
         Photo.objects.visible_to(request.user)
         .filter(pk__in=PhotoCredit.objects.filter(person=obj).values("photo"))

@@ -546,6 +546,93 @@ def test_person_page_lists_articles_and_photos_newest_first(client, large_archiv
     assert "仪化摄影协会" in photographer_text
 
 
+def _column_with_issues(days: int, name: str = "工会博览", *, since: int = 0):
+    """A column with one article on page 1 of each of ``days`` issues back from DAY
+    (less ``since`` days)."""
+    column = factories.ColumnFactory(name=name)
+    for i in range(days):
+        page = factories.PageFactory(
+            issue=factories.IssueFactory(date=DAY - datetime.timedelta(days=since + i)), number=1
+        )
+        factories.ArticleFactory(page=page, position=1, column=column, title=f"博览第{i}期")
+    return column
+
+
+def _listed(client, url: str, pattern: str = r"博览第(\d+)期") -> list[int]:
+    return [int(x) for x in re.findall(pattern, text_of(client.get(url)))]
+
+
+def test_redating_an_issue_re_sorts_its_articles_on_the_column_and_person_pages(client, db):
+    column = _column_with_issues(3)
+    person = factories.PersonFactory(name="马学礼")
+    for a in Article.objects.filter(column=column):
+        factories.BylineFactory(article=a, person=person)
+    assert _listed(client, column.get_absolute_url()) == [0, 1, 2]
+    oldest = Issue.objects.get(date=DAY - datetime.timedelta(days=2))
+    oldest.date = DAY + datetime.timedelta(days=1)  # the oldest issue becomes the newest
+    oldest.save()
+    assert _listed(client, column.get_absolute_url()) == [2, 0, 1]
+    assert _listed(client, person.get_absolute_url()) == [2, 0, 1]
+    # a bulk write of the issue dates (a queryset update) is followed the same way
+    Issue.objects.filter(pk=oldest.pk).update(date=DAY - datetime.timedelta(days=9))
+    assert _listed(client, column.get_absolute_url()) == [0, 1, 2]
+    assert _listed(client, person.get_absolute_url()) == [0, 1, 2]
+
+
+def test_moving_a_page_or_an_article_re_sorts_the_lists(client, db):
+    column = factories.ColumnFactory(name="工会博览")
+    issue = factories.IssueFactory(date=DAY)
+    front, back = (factories.PageFactory(issue=issue, number=n) for n in (1, 5))
+    factories.ArticleFactory(page=front, position=1, column=column, title="博览第1期")
+    moved = factories.ArticleFactory(page=back, position=1, column=column, title="博览第5期")
+    assert _listed(client, column.get_absolute_url()) == [1, 5]
+    Page.objects.filter(pk=front.pk).update(number=3)  # a bulk renumbering: page 1 becomes 3
+    back.number = 2  # and a model save: page 5 becomes 2, before it
+    back.save()
+    assert _listed(client, column.get_absolute_url()) == [5, 1]
+    moved.page = front  # the article moves to page 3, below its neighbour
+    moved.position = 2
+    moved.save()
+    assert _listed(client, column.get_absolute_url()) == [1, 5]
+
+
+def test_a_person_credited_twice_on_an_article_lists_it_once(client, db):
+    column = _column_with_issues(2)
+    person = factories.PersonFactory(name="郑莉")
+    first, second = Article.objects.filter(column=column).newest_first()
+    factories.BylineFactory(article=first, person=person, role=Role.REPORTER, order=0)
+    factories.BylineFactory(article=first, person=person, role=Role.AUTHOR, order=1)
+    factories.BylineFactory(article=second, person=person, role=Role.REPORTER)
+    assert _listed(client, person.get_absolute_url()) == [0, 1]
+    assert "稿件2篇" in text_of(client.get(person.get_absolute_url()))
+    # the first of the two bylines goes: the article is still listed once, by the other
+    Byline.objects.get(article=first, role=Role.REPORTER).delete()
+    assert _listed(client, person.get_absolute_url()) == [0, 1]
+
+
+def test_long_lists_count_only_so_far_and_say_so(client, db, monkeypatch):
+    """Past COUNT_BOUND articles a column or person page says “N篇以上” and pages on."""
+    from articles import views
+
+    monkeypatch.setattr(views, "COUNT_BOUND", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    column = _column_with_issues(7)
+    person = factories.PersonFactory(name="钱培坚")
+    for a in Article.objects.filter(column=column):
+        factories.BylineFactory(article=a, person=person)
+    text = text_of(client.get(column.get_absolute_url()))
+    assert "共3篇以上" in text and "第 1 页（共 3 页以上）" in text and "下一页" in text
+    assert _listed(client, column.get_absolute_url() + "?p=5") == [4]  # beyond the bound
+    last = text_of(client.get(column.get_absolute_url() + "?p=7"))
+    assert _listed(client, column.get_absolute_url() + "?p=7") == [6]
+    assert "共7篇" in last and "第 7 / 7 页" in last and "下一页" not in last  # counted to the end
+    assert "稿件3篇以上" in text_of(client.get(person.get_absolute_url()))
+    assert '>工会博览</a> <span class="count">3篇以上' in html(client.get("/columns/"))
+    assert '>工会博览</a> <span class="count">3篇以上' in html(client.get("/"))
+    short = _column_with_issues(2, name="主席之声", since=10)
+    assert re.search("共2篇(?!以上)", text_of(client.get(short.get_absolute_url())))
+
+
 def test_person_with_only_draft_work_is_404(client, draft_article):
     person = factories.PersonFactory(name="刘友婷")
     factories.BylineFactory(article=draft_article, person=person)
