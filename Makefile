@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test install lint format bench db clean
+.PHONY: run serve test install lint format bench bench-setup db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Benchmarks (bench/): install wrk, the HTTP load generator they drive (Debian/Ubuntu apt-get)
+bench-setup: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@wrk --version 2>&1 | head -1
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media var

@@ -21,7 +21,7 @@ Run it (takes a few minutes)::
     .venv/bin/python bench/site.py --reuse         # keep the database from the last run
     .venv/bin/python bench/site.py --articles 200000 --duration 20
 
-Needs ``wrk`` (apt-get install wrk).
+Needs ``wrk`` (``make bench-setup`` installs it with apt-get).
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ def main(argv=None) -> int:
     if args.database_url:
         DATABASE_URL = args.database_url
     if shutil.which("wrk") is None:
-        parser.error("wrk is not installed (apt-get install wrk)")
+        parser.error("wrk is not installed (make bench-setup)")
 
     write_support_files()
     if not args.database_url and not (args.reuse and DB.exists()):
