@@ -350,13 +350,15 @@ def keep_article_rows(sender, changes, using, **kwargs):
     - ``Article.issue_date`` / ``page_number`` (and the same copies on its bylines, with its
       position) are set from its page and issue: the newest-first lists sort on them. A new
       article, a moved article, a redated issue or a renumbered or moved page (the change
-      set holds every article they reach) is set right in the same transaction.
+      set holds every article they reach) is set right in the same transaction;
+    - the same for photo credits (their photo's date, page and position: a person's photos).
 
     Every writer gets this whatever door it came in by: model saves, the content
     querysets' bulk writes and raw-SQL writers that call :func:`record` — the importer
     included, which therefore never fills these fields itself. Plain querysets: these
     writes are not content changes.
     """
+    _keep_photo_credit_rows(changes, using)
     if not changes.articles:
         return
     ids = list(changes.articles)
@@ -377,6 +379,26 @@ def keep_article_rows(sender, changes, using, **kwargs):
     )
     bylines.exclude(first_of_person()).exclude(issue_date=None).update(
         issue_date=None, page_number=None, position=None
+    )
+
+
+def _keep_photo_credit_rows(changes, using: str) -> None:
+    """Each photo credit's copy of its photo's issue date, page number and position (a
+    person's photos, newest first): for the photos written, their credits, and the photos
+    on a moved page or a redated issue."""
+    photos = Photo._base_manager.using(using).order_by()
+    ids = set(changes.photos)
+    if changes.moved_pages:
+        ids |= set(photos.filter(page__in=changes.moved_pages).values_list("pk", flat=True))
+    if changes.redated_issues:
+        ids |= set(photos.filter(page__issue__in=changes.redated_issues).values_list("pk", flat=True))
+    if not ids:
+        return
+    placed = photos.filter(pk=OuterRef("photo_id"))
+    PhotoCredit._base_manager.using(using).filter(photo_id__in=ids).update(
+        issue_date=Subquery(placed.values("page__issue__date")[:1]),
+        page_number=Subquery(placed.values("page__number")[:1]),
+        position=Subquery(placed.values("position")[:1]),
     )
 
 

@@ -10,14 +10,16 @@ recorded as an :class:`ImportRun`.
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.dispatch import Signal
-from django.urls import reverse
+from django.dispatch import Signal, receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -78,6 +80,38 @@ publication date as its issue's date — feeds, JSON-LD, the sitemap — never t
 def issue_datetime(date: datetime.date) -> datetime.datetime:
     """``date`` at :data:`ISSUE_TIME` in the paper's time zone (aware)."""
     return datetime.datetime.combine(date, ISSUE_TIME, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+_ID_MARK = 987654321
+
+
+@functools.lru_cache(maxsize=64)
+def _id_pattern(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, kwargs={"pk": _ID_MARK}, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(name: str, prefix: str, urlconf, kwargs: tuple) -> str:
+    return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+def id_path(name: str, pk: int) -> str:
+    """``reverse(name, kwargs={"pk": pk})``, reversed once per URL name (a list page links
+    hundreds of articles, pages and people: a ``reverse()`` each cost more than the rest of
+    the page). The script prefix and URLconf in force are part of the cached pattern."""
+    return _id_pattern(name, get_script_prefix(), get_urlconf()).replace(str(_ID_MARK), str(int(pk)), 1)
+
+
+def cached_reverse(name: str, **kwargs) -> str:
+    """``reverse(name, kwargs=kwargs)``, remembered (URLs by slug or date that pages repeat)."""
+    return _reversed(name, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))
+
+
+@receiver(setting_changed)
+def _forget_reversed(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _id_pattern.cache_clear()
+        _reversed.cache_clear()
 
 
 def dated_path(date, number: int, position: int | None = None) -> str:
@@ -213,10 +247,7 @@ class Issue(TimeStampedModel):
         return f"{self.date:%Y年%m月%d日}" + (f" 第{self.number}期" if self.number else "")
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "site:issue",
-            kwargs={"year": self.date.year, "month": self.date.month, "day": self.date.day},
-        )
+        return cached_reverse("site:issue", year=self.date.year, month=self.date.month, day=self.date.day)
 
     @property
     def published_on(self) -> datetime.datetime:
@@ -262,7 +293,7 @@ class Page(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         """The page's permanent address (its id): it never changes while the page exists."""
-        return reverse("site:page", kwargs={"pk": self.pk})
+        return id_path("site:page", self.pk)
 
     @property
     def dated_path(self) -> str:
@@ -355,7 +386,7 @@ class Column(TracksChanges):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("site:column", kwargs={"slug": self.slug})
+        return cached_reverse("site:column", slug=self.slug)
 
     @classmethod
     def unique_slug_for(cls, name: str, exclude_pk=None) -> str:
@@ -403,7 +434,7 @@ class Person(TracksChanges):
         return f"{self.name}（{self.affiliation}）" if self.affiliation else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:person", kwargs={"pk": self.pk})
+        return id_path("site:person", self.pk)
 
 
 class ArticleQuerySet(VisibleQuerySet):
@@ -442,6 +473,10 @@ class ArticleQuerySet(VisibleQuerySet):
     def with_page(self):
         """Join what every listing shows: the page, its issue and the column."""
         return self.select_related("page__issue", "column")
+
+    def for_lists(self):
+        """Without the long fields no list shows (the body, notes, import warnings)."""
+        return self.defer("body", "editor_note", "reading_tip", "warnings", "source_note")
 
     def with_bylines(self):
         """Prefetch the bylines, in print order, with their people."""
@@ -603,7 +638,7 @@ class Article(TimeStampedModel):
         Addresses that served it before (its printed position, the ids of articles merged
         into it) redirect here; see :class:`Address`.
         """
-        return reverse("site:article", kwargs={"pk": self.pk})
+        return id_path("site:article", self.pk)
 
     @property
     def date_published(self) -> datetime.datetime:
@@ -802,6 +837,18 @@ class PhotoCredit(TracksChanges):
     )
     role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    # The photo's place in print (issue date, page number, position), copied for a person's
+    # newest-first photos and their index; written only by the change path
+    # (articles.changes.keep_article_rows) when the transaction commits.
+    issue_date = models.DateField(
+        "出版日期（排序用）", null=True, blank=True, editable=False, help_text="图片出版日期的副本。"
+    )
+    page_number = models.PositiveSmallIntegerField(
+        "版次（排序用）", null=True, blank=True, editable=False, help_text="图片版次的副本。"
+    )
+    position = models.PositiveSmallIntegerField(
+        "版内顺序（排序用）", null=True, blank=True, editable=False, help_text="图片版内顺序的副本。"
+    )
 
     objects = ContentQuerySet.as_manager()
 
@@ -811,6 +858,13 @@ class PhotoCredit(TracksChanges):
         ordering = ["photo", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["photo", "person"], name="photocredit_unique_person"),
+        ]
+        indexes = [
+            # A person's photos, newest first (the person page).
+            models.Index(
+                fields=["person", "-issue_date", "page_number", "position", "photo"],
+                name="photocredit_person_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,11 +32,11 @@ from .models import (
     Address,
     Article,
     Column,
+    CountOf,
     Issue,
     Page,
     Person,
     Photo,
-    PhotoCredit,
     dated_path,
     sees_drafts,
 )
@@ -60,22 +60,25 @@ def pages_with(articles):
     return Page.objects.filter(Exists(articles.filter(page=OuterRef("pk"))))
 
 
-def issue_pages(request, issue: Issue, *, bylines: bool = False) -> list[Page]:
-    """The issue's pages that have visible articles, each with its articles and photos."""
-    articles = Article.objects.visible_to(request.user).select_related("column").order_by("position")
+def issue_pages(request, issue: Issue, *, bylines: bool = False, photos: bool = True) -> list[Page]:
+    """The issue's pages that have visible articles, each with its articles and its photos
+    (or, without ``photos``, only ``photo_count``, how many it has)."""
+    articles = (
+        Article.objects.visible_to(request.user).select_related("column").for_lists().order_by("position")
+    )
     if bylines:
         articles = articles.with_bylines()
+    visible_photos = Photo.objects.visible_to(request.user)
     pages = (
-        Page.objects.filter(issue=issue)
-        .order_by("number")
-        .prefetch_related(
-            Prefetch("articles", queryset=articles),
-            Prefetch(
-                "photos",
-                queryset=Photo.objects.visible_to(request.user).order_by("position").with_credits(),
-            ),
-        )
+        Page.objects.filter(issue=issue).order_by("number").prefetch_related(Prefetch("articles", articles))
     )
+    if photos:
+        pages = pages.prefetch_related(
+            Prefetch("photos", queryset=visible_photos.order_by("position").with_credits())
+        )
+    else:
+        counted = visible_photos.filter(page=OuterRef("pk")).order_by().values("pk")
+        pages = pages.annotate(photo_count=CountOf(counted))
     result = []
     for p in pages:
         p.issue = issue  # every page's issue is this one: no query per page
@@ -233,7 +236,7 @@ def home(request):
 def issue(request, year, month, day):
     date = date_or_404(year, month, day)
     obj = get_object_or_404(Issue, date=date)
-    pages = issue_pages(request, obj, bylines=True)
+    pages = issue_pages(request, obj, bylines=True, photos=False)
     if not pages:
         raise Http404("这一期没有已发布的稿件")
     visible = Article.objects.visible_to(request.user)
@@ -458,6 +461,7 @@ def column(request, slug):
         Article.objects.visible_to(request.user)
         .filter(column=obj)
         .select_related("page__issue")
+        .for_lists()
         .with_bylines()
         .newest_first()
     )
@@ -497,16 +501,19 @@ def person(request, pk):
         Article.objects.visible_to(request.user)
         .filter(bylines__person=obj, bylines__issue_date__isnull=False)
         .with_page()
+        .for_lists()
         .with_bylines()
         .order_by("-bylines__issue_date", "bylines__page_number", "bylines__position", "pk")
     )
     page_obj = paginate(request, articles, bounded=True)
+    # Through the person's credits in print order (their copies of the photo's date, page
+    # and position), as the articles through the bylines.
     photos = list(
         Photo.objects.visible_to(request.user)
-        .filter(pk__in=PhotoCredit.objects.filter(person=obj).values("photo"))
+        .filter(credits__person=obj)
         .select_related("page__issue")
         .with_credits()
-        .order_by("-page__issue__date", "page__number", "position")[:PERSON_PHOTOS]
+        .order_by("-credits__issue_date", "credits__page_number", "credits__position", "pk")[:PERSON_PHOTOS]
     )
     if not page_obj.paginator.count and not photos:
         raise Http404("此人没有已发布的作品")

@@ -242,7 +242,7 @@ def test_every_page_has_search_box_and_canonical_url(client, small_archive):
 # Each count includes the page cache's one read of the page's freshness (articles.cache).
 QUERIES = {
     "home": 8,
-    "issue": 9,
+    "issue": 7,  # the pages (with their photo counts), articles, bylines, previous, next
     "page": 7,
     "article": 7,
     "columns": 2,
@@ -567,16 +567,21 @@ def test_redating_an_issue_re_sorts_its_articles_on_the_column_and_person_pages(
     person = factories.PersonFactory(name="马学礼")
     for a in Article.objects.filter(column=column):
         factories.BylineFactory(article=a, person=person)
+        photo = factories.PhotoFactory(page=a.page, position=1, article=a, caption=f"留影第{a.title[3]}幅")
+        factories.PhotoCreditFactory(photo=photo, person=person, role=Role.PHOTOGRAPHER)
     assert _listed(client, column.get_absolute_url()) == [0, 1, 2]
+    assert _listed(client, person.get_absolute_url(), r"留影第(\d+)幅") == [0, 1, 2]
     oldest = Issue.objects.get(date=DAY - datetime.timedelta(days=2))
     oldest.date = DAY + datetime.timedelta(days=1)  # the oldest issue becomes the newest
     oldest.save()
     assert _listed(client, column.get_absolute_url()) == [2, 0, 1]
     assert _listed(client, person.get_absolute_url()) == [2, 0, 1]
+    assert _listed(client, person.get_absolute_url(), r"留影第(\d+)幅") == [2, 0, 1]
     # a bulk write of the issue dates (a queryset update) is followed the same way
     Issue.objects.filter(pk=oldest.pk).update(date=DAY - datetime.timedelta(days=9))
     assert _listed(client, column.get_absolute_url()) == [0, 1, 2]
     assert _listed(client, person.get_absolute_url()) == [0, 1, 2]
+    assert _listed(client, person.get_absolute_url(), r"留影第(\d+)幅") == [0, 1, 2]
 
 
 def test_moving_a_page_or_an_article_re_sorts_the_lists(client, db):
