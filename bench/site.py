@@ -313,14 +313,16 @@ def main(argv=None) -> int:
     print()
     print(
         f"gunicorn 1 sync worker, `wrk -t1 -c{args.connections} -d{args.duration}s` on 127.0.0.1, "
-        f"{'PostgreSQL' if DATABASE_URL.startswith('postgres') else 'SQLite'}, {count_articles():,} articles"
+        f"{'PostgreSQL' if DATABASE_URL.startswith('postgres') else 'SQLite'}, "
+        f"{count_articles():,} articles; load average {os.getloadavg()[0]:.1f} at the end"
     )
+    print("(each share is of the hello-world view measured in the same run: cached, cache off)")
     print()
     header = "| page | URL | req/s (cached) | p95 ms (cached) | share of hello-world |"
     rule = "| --- | --- | ---: | ---: | ---: |"
     if "uncached" in runs:
-        header += " req/s (cache off) | p95 ms (cache off) |"
-        rule += " ---: | ---: |"
+        header += " req/s (cache off) | p95 ms (cache off) | share of hello-world (cache off) |"
+        rule += " ---: | ---: | ---: |"
     print(header)
     print(rule)
     for name, url in urls.items():
@@ -329,7 +331,8 @@ def main(argv=None) -> int:
         if "uncached" in runs:
             u_rps, u_p95, u_err = runs["uncached"][name]
             errors += u_err
-            row += f" {u_rps:,.0f} | {u_p95:.1f} |"
+            u_hello = runs["uncached"]["hello-world"][0]
+            row += f" {u_rps:,.0f} | {u_p95:.1f} | {u_rps / u_hello:.1%} |"
         if errors:
             row += f" ({errors} errors)"
         print(row)
