@@ -616,10 +616,12 @@ def test_a_person_credited_twice_on_an_article_lists_it_once(client, db):
 
 
 def test_long_lists_count_only_so_far_and_say_so(client, db, monkeypatch):
-    """Past COUNT_BOUND articles a column or person page says “N篇以上” and pages on."""
+    """Past COUNT_BOUND (PERSON_COUNT_BOUND) articles a column (person) page says “N篇以上”
+    and pages on."""
     from articles import views
 
     monkeypatch.setattr(views, "COUNT_BOUND", 3)
+    monkeypatch.setattr(views, "PERSON_COUNT_BOUND", 3)
     monkeypatch.setattr(views, "PER_PAGE", 1)
     column = _column_with_issues(7)
     person = factories.PersonFactory(name="钱培坚")
