@@ -227,6 +227,7 @@ def copy_archive(copies: int, progress=None) -> dict:
         (Article, "published_at"),
         (Article, "issue_date"),
         (Byline, "issue_date"),
+        (PhotoCredit, "issue_date"),
     }
 
     def shift(column: str, days: int, is_date: bool) -> str:
