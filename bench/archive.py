@@ -236,7 +236,7 @@ def copy_archive(copies: int, progress=None) -> dict:
         fn = "date" if is_date else "strftime"
         if is_date:
             return f"{fn}({q(column)}, '-{days} days')"
-        return f"strftime('%Y-%m-%d %H:%M:%f', {q(column)}, '-{days} days')"
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {q(column)}, '-{days} days')"  # %% : a parameter style
 
     for k in range(1, copies + 1):
         with transaction.atomic():
