@@ -34,7 +34,7 @@ def fill_print_order(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_importrun_interrupted'),
+        ('articles', '0012_search_text_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
