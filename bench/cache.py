@@ -76,7 +76,7 @@ recent = list(Issue.objects.order_by("-date")[:60])
 urls = [("/", 300.0)]
 for rank, issue in enumerate(recent, start=1):
     urls.append((issue.get_absolute_url(), 20.0 / rank))
-    for page in Page.objects.filter(issue=issue).order_by("number"):
+    for page in Page.objects.published().filter(issue=issue).order_by("number"):
         urls.append((f"/pages/{page.pk}/", 8.0 / rank))
     for pk in Article.objects.filter(page__issue=issue).values_list("pk", flat=True):
         urls.append((f"/articles/{pk}/", 4.0 / rank))

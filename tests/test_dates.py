@@ -144,3 +144,34 @@ def test_publishing_an_issue_dated_in_the_future_schedules_it_for_its_date(clien
     assert set(clean.values_list("published_at", flat=True)) == {start}
     assert set(clean.values_list("status", flat=True)) == {Article.Status.PUBLISHED}
     assert client.get(clean.first().get_absolute_url()).status_code == 404
+
+
+SITEMAP_DAY = datetime.date(2020, 10, 23)
+
+
+def test_the_sitemap_index_dates_each_section_by_its_newest_issue_or_later_edit(client, db):
+    """The index's lastmod of the article and issue sections: the newest published issue's
+    date, or an editor's edit after it (an unpublished newer issue does not count)."""
+    old = factories.ArticleFactory(page=factories.PageFactory(issue=factories.IssueFactory(date=SITEMAP_DAY)))
+    factories.ArticleFactory(
+        page=factories.PageFactory(
+            issue=factories.IssueFactory(date=SITEMAP_DAY + datetime.timedelta(days=1))
+        ),
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+
+    def lastmods() -> dict[str, str]:
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        return {
+            s.find(f"{SITEMAP_NS}loc").text.rsplit("-", 1)[-1]: s.find(f"{SITEMAP_NS}lastmod").text
+            for s in index.findall(f"{SITEMAP_NS}sitemap")
+            if s.find(f"{SITEMAP_NS}lastmod") is not None
+        }
+
+    assert lastmods()["articles.xml"].startswith(f"{SITEMAP_DAY:%Y-%m-%d}T00:00:00")
+    assert lastmods()["issues.xml"].startswith(f"{SITEMAP_DAY:%Y-%m-%d}T00:00:00")
+    edited_at = datetime.datetime(2021, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    Article.objects.filter(pk=old.pk).update(edited=True, edited_at=edited_at)
+    assert lastmods()["articles.xml"].startswith("2021-03-01T")
+    assert lastmods()["issues.xml"].startswith("2021-03-01T")
