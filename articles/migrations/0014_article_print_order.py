@@ -34,7 +34,7 @@ def fill_print_order(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_search_text_rows'),
+        ('articles', '0013_search_fts5_hashsize'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

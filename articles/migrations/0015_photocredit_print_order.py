@@ -21,7 +21,7 @@ def fill_print_order(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_article_print_order'),
+        ('articles', '0014_article_print_order'),
     ]
 
     operations = [
