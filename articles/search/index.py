@@ -103,13 +103,13 @@ def term_pairs(term: str) -> list[str]:
     return pairs(fold(term))
 
 
-def window(terms: list[str], *, dates=(None, None)) -> list[tuple[int, int]]:
-    """The newest ``WINDOW`` articles containing every term: ``(article id, head hits)``.
+def window(terms: list[str], *, dates=(None, None)) -> list[tuple[int, int, int]]:
+    """The newest ``WINDOW`` articles containing every term: ``(article id, head hits, sort key)``.
 
     Newest issue first; "head hits" is how many of the terms the article's head (kicker,
-    title, subtitle) contains. ``dates`` (first, last issue date, either may be None)
-    narrows the window by the sort key, so older matches of a very common term are
-    reachable by date.
+    title, subtitle) contains; the ``sort_key()`` holds the issue date. ``dates`` (first,
+    last issue date, either may be None) narrows the window by the sort key, so older
+    matches of a very common term are reachable by date.
     """
     lo = sort_key(0, dates[0]) if dates[0] else 0
     hi = sort_key(_ID_MASK, dates[1]) if dates[1] else (1 << 62)
@@ -139,7 +139,7 @@ def _sqlite_window(terms, lo, hi):
             for (k,) in cursor.fetchall():
                 if k in hits:
                     hits[k] += 1
-    return [(k & _ID_MASK, n) for k, n in hits.items()]
+    return [(k & _ID_MASK, n, k) for k, n in hits.items()]
 
 
 MAX_BUCKET_MONTHS = 120  # a wider slice is read by sort-key range instead of bucket lexemes
@@ -156,7 +156,7 @@ def _pg_window(terms, lo, hi):
     check_params = [x for f in folded if len(f) > 2 for x in (f, f)]
     heads = " + ".join("(strpos(head, %s) > 0)::int" for _ in folded)
     limit = int(WINDOW)
-    out: dict[int, int] = {}
+    out: dict[int, tuple[int, int, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT min(sort_key), max(sort_key) FROM {PG_TABLE} WHERE sort_key BETWEEN %s AND %s", [lo, hi]
@@ -176,11 +176,11 @@ def _pg_window(terms, lo, hi):
             else:
                 where, params = "doc @@ %s::tsquery", [query]
             cursor.execute(
-                f"SELECT article_id, {heads} FROM {PG_TABLE} WHERE {where} "
+                f"SELECT article_id, {heads}, sort_key FROM {PG_TABLE} WHERE {where} "
                 f"AND sort_key BETWEEN %s AND %s{checks} ORDER BY sort_key DESC LIMIT %s",
                 [*folded, *params, key_lo, key_hi, *check_params, limit - len(out)],
             )
-            out.update(cursor.fetchall())
+            out.update((row[0], row) for row in cursor.fetchall())
             months_read += month - start + 1
             month = start - 1
             # Size the next slice from the density seen so far (enough months for the rest),
@@ -188,7 +188,7 @@ def _pg_window(terms, lo, hi):
             per_month = len(out) / months_read
             wanted = (limit - len(out)) / per_month * 1.5 if per_month else float("inf")
             span = int(min(max(wanted, 2 * span), 8 * span, month - bottom + 1)) if month >= bottom else 1
-    return list(out.items())[:limit]
+    return list(out.values())[:limit]
 
 
 def _month(key: int) -> int:
