@@ -3,7 +3,9 @@
 Lays out N new pages from the annotated corpus in ``tests/pagegen/`` (seeded, so the same
 options always give the same pages), parses each with ``articles.parsing.parse_page`` and
 scores it by the metrics of ``shared/parsing/score.py``; also counts *silent errors*
-(items that are wrong while the parse gave no warning for them).
+(items that are wrong while the parse gave no warning for them) and *needless flags*
+(items that are right while the parse flagged them for review: fewer silent errors bought
+by flagging everything would show here).
 
 Usage::
 
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(page.text)
         print("perturbations:", sorted(page.perturbations))
         ps = score_generated(page)
+        print(f"needless flags (right items flagged for review): {ps.needless_flags}")
         for m in ps.misses:
             print(("SILENT " if m.silent else "flagged ") + f"{m.kind} {m.item}: {', '.join(m.failed)}")
             for d in m.detail:
@@ -68,11 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     seeds = evaluate_seed_pages()
     if seeds is not None:
         print(f"seed pages (annotated, {seeds.pages}): parse-score {seeds.score:.1f}, ", end="")
-        print(f"silent errors {seeds.silent_errors}")
+        print(f"silent errors {seeds.silent_errors}, needless flags {seeds.needless_flags}")
 
-    print("\nby perturbation (pages that have it): pages, parse-score, silent errors per page")
+    print(
+        "\nby perturbation (pages that have it): pages, parse-score, silent errors and needless "
+        "flags per page"
+    )
     for name, r in sorted(by_perturbation.items(), key=lambda kv: kv[1].score):
-        print(f"  {name:26s} {r.pages:6d} {r.score:6.1f} {r.silent_errors / r.pages:6.2f}")
+        print(
+            f"  {name:26s} {r.pages:6d} {r.score:6.1f} {r.silent_errors / r.pages:6.2f} "
+            f"{r.needless_flags / r.pages:6.2f}"
+        )
 
     if ns.verbosity:
         by_check = Counter()

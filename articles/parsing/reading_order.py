@@ -22,15 +22,16 @@ of text lines that continue the paragraph before them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .blocks import ShortRun
+from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_mid_sentence
 from .text import LOWER_START, ends_sentence, is_cjk, key
-from .words import crossing, end_side, start_side, word_pairs
+from .words import crossing, crossing_word, end_side, start_side, word_freq, word_pairs
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
@@ -66,11 +67,19 @@ class ReadingOrder:
     as_text: set[int] = field(default_factory=set)  # lone short lines joined: body text
 
 
+def _is_tip(block: Line | ShortRun) -> bool:
+    return isinstance(block, Line) and block.role is LineRole.TIP
+
+
+def _all_text(block: Line | ShortRun) -> str:
+    return " ".join(line.text for line in block.lines) if isinstance(block, ShortRun) else block.text
+
+
 def _end_text(line: Line) -> str:
     """The text an end of a paragraph is judged by: ``""`` when it does not count as open."""
     text = line.text
-    if text[-1] in "。！？!?":
-        return ""
+    if text[-1] in "。！？!?" or text.startswith(("——", "--")):
+        return ""  # finished, or a subtitle (——…) under its title
     if "版" in text[-12:]:
         m = JUMP_RE.search(text[-12:])
         if m and text.endswith(m.group(0)):
@@ -88,7 +97,8 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
     heads: list[int] = []  # positions of text lines that may continue one
     end_texts: dict[int, str] = {}
     after_tip = False
-    lone_shorts: set[int] = set()
+    lone_shorts: set[int] = set()  # lone short lines that may be subheads
+    body_shorts: set[int] = set()  # lone short lines that read as pieces of a paragraph
     for i, block in enumerate(blocks):
         if isinstance(block, ShortRun):
             after_tip = False
@@ -100,9 +110,15 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
                 and not _SPACED_PARTS.search(line.text)
             ):
                 # a lone short line before text: a subhead, or a piece of a cut paragraph
-                lone_shorts.add(i)
                 if ends:
                     heads.append(i)
+                if _reads_as_body(line, block.after):
+                    body_shorts.add(i)  # plainly a piece of a paragraph: text like any other
+                    if not ends_sentence(line.text):
+                        ends.append(i)
+                        end_texts[i] = line.text
+                    continue
+                lone_shorts.add(i)
                 if not end_side(line.text)[1]:  # it stops inside a word: maybe cut
                     ends.append(i)
                     end_texts[i] = line.text
@@ -116,12 +132,55 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
                 ends.append(i)
                 end_texts[i] = text
         after_tip = role is LineRole.TIP or role is LineRole.JUMP_FROM  # its own text, or fresh
-    if not ends or not heads:
-        return ReadingOrder(blocks)
-    edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts)
-    joins, notes = _assign(blocks, edges, end_texts)
-    as_text = {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
-    return ReadingOrder(_reorder(blocks, joins), {id(blocks[h]) for h in joins.values()}, notes, as_text)
+    body = {id(blocks[i]) for i in body_shorts}
+    if not ends:
+        return ReadingOrder(blocks, as_text=body)
+    if heads:
+        edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts)
+        joins, notes = _assign(blocks, edges, end_texts)
+    else:
+        joins, notes = {}, {}
+    for e in ends:
+        if e not in joins and e not in lone_shorts and id(blocks[e]) not in notes and not _jumps(blocks, e):
+            # the sentence stops and nothing on the page goes on with it: read on as it stands
+            notes[id(blocks[e])] = [f"段落未完，未找到下文：…{end_texts[e][-8:]}"]
+    as_text = body | {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
+    order = _reorder(blocks, joins, as_text)
+    return ReadingOrder(order, {id(blocks[h]) for h in joins.values()}, notes, as_text)
+
+
+def _jumps(blocks: list[Line | ShortRun], e: int) -> bool:
+    """Whether a jump line (下转第2版) right after the end sends its rest to another page."""
+    after = blocks[e + 1] if e + 1 < len(blocks) else None
+    return isinstance(after, Line) and after.role is LineRole.JUMP_TO
+
+
+_CLAUSE_INSIDE = re.compile(r"[，,、；;]")
+
+
+def _unclosed(text: str) -> bool:
+    """An opening quote or bracket without its closing one: the sentence goes on."""
+    return (
+        text.count("“") > text.count("”")
+        or text.count("（") + text.count("(") > text.count("）") + text.count(")")
+        or text.count("《") > text.count("》")
+    )
+
+
+def _reads_as_body(line: Line, after: Line) -> bool:
+    """Whether a lone short line before a text line is plainly a piece of a paragraph, not a
+    subhead or headline: it has clauses and is longer than a subhead with a comma, it leaves
+    a quote or bracket open, the line after it opens inside a sentence (``的…``, ``，…``),
+    or a word crosses from it into that line: a common one (``加`` + ``强``), or one of three
+    characters or more (``青藏铁`` + ``路格拉段``)."""
+    text = line.text
+    if (_CLAUSE_INSIDE.search(text) and len(line.key) > LONG_SUBHEAD) or _unclosed(text):
+        return True
+    head = after.text
+    if head[:1] in LOWER_START or starts_mid_sentence(head):
+        return True
+    word = crossing_word(text, head)
+    return len(word) >= 3 or (bool(word) and word_freq(word) >= COMMON_WORD)
 
 
 def _score_joins(
@@ -235,7 +294,7 @@ def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
     before = blocks[h - 1]
     if isinstance(before, ShortRun):
         return AFTER_HEADLINE
-    if h >= 2 and isinstance(blocks[h - 2], Line) and blocks[h - 2].role is LineRole.TIP:  # type: ignore[union-attr]
+    if h >= 2 and _is_tip(blocks[h - 2]):
         return 0.0  # a reading tip's box sits between the halves
     if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
         return 0.0
@@ -343,7 +402,9 @@ def _best(group: dict[int, list[tuple[int, float]]]) -> tuple[float, dict[int, i
     return max(best_total, 0.0), best_joins
 
 
-def _reorder(blocks: list[Line | ShortRun], joins: dict[int, int]) -> list[Line | ShortRun]:
+def _reorder(
+    blocks: list[Line | ShortRun], joins: dict[int, int], as_text: set[int]
+) -> list[Line | ShortRun]:
     """The blocks in reading order.  After an end joined to a later block, reading goes on
     from that block through the text lines after it, up to the next block another end
     claims or the next block that is not body text (a headline group or subhead, dateline,
@@ -363,14 +424,17 @@ def _reorder(blocks: list[Line | ShortRun], joins: dict[int, int]) -> list[Line 
             if i in joins:
                 moved = moved or joins[i] != i + 1
                 i = joins[i]
-            elif i + 1 < n and i + 1 not in claimed and (not moved or _goes_on(blocks[i + 1])):
+            elif i + 1 < n and i + 1 not in claimed and (not moved or _goes_on(blocks[i + 1], as_text)):
                 i = i + 1
             else:
                 i = None
     return order
 
 
-def _goes_on(block: Line | ShortRun) -> bool:
+def _goes_on(block: Line | ShortRun, as_text: set[int]) -> bool:
     """Whether a block can go on the text before it, once reading has jumped: a text line
-    (not a short line: a subhead there cannot be told from the next story's headline)."""
-    return isinstance(block, Line) and block.role is LineRole.TEXT
+    or a short line read as text (not another short line: a subhead there cannot be told
+    from the next story's headline)."""
+    if isinstance(block, ShortRun):
+        return id(block) in as_text
+    return block.role is LineRole.TEXT

@@ -135,8 +135,12 @@ OPEN_END = frozenset("，,、：:；;“‘《（(「『—-")
 LOWER_START = frozenset("，,、。．：:；;！!？?）)》”’…")
 
 
+_SIGNATURE_MAX = 40  # the longest bracket of names closing a piece: （记者张三 通讯员李四）
+
+
 def ends_sentence(text: str) -> bool:
-    """True when text ends with sentence-final punctuation (optionally closed by a quote)."""
+    """True when text ends with sentence-final punctuation (optionally closed by a quote),
+    or with a bracket of names after it that signs the piece (``…14项。（沈佳）``)."""
     t = text[-8:].rstrip()
     if not t:
         return False
@@ -144,7 +148,19 @@ def ends_sentence(text: str) -> bool:
     if last in FINAL:
         return True
     # one closing quote or bracket after the final mark: ``…。”``  (``"" in FINAL`` is False)
-    return last in CLOSERS and t[-2:-1] in FINAL
+    if last in CLOSERS and t[-2:-1] in FINAL:
+        return True
+    return (last == "）" or last == ")") and _signed(text.rstrip())
+
+
+def _signed(text: str) -> bool:
+    """``text`` (ending with a closing bracket) ends with a bracket after a finished sentence."""
+    tail = text[-_SIGNATURE_MAX - 2 : -1]
+    at = max(tail.rfind("（"), tail.rfind("("))
+    if at < 1 or "）" in tail[at:] or ")" in tail[at:]:
+        return False
+    before = tail[at - 1]
+    return before in FINAL or (before in CLOSERS and tail[at - 2 : at - 1] in FINAL)
 
 
 def starts_lower(text: str) -> bool:

@@ -174,6 +174,7 @@ class PageScore:
     false_items: int
     gold_items: int
     text_lost: int = 0  # characters of article text nowhere in the parse (set by the caller)
+    needless_flags: int = 0  # items flagged for review that were in fact right
 
 
 def _flagged_article(a: dict) -> bool:
@@ -186,6 +187,7 @@ def score_page(parse: dict, gold: dict, source_text: str, name: str = "") -> Pag
     misses: list[Miss] = []
     preds = list(parse.get("articles", []))
     used: set[int] = set()
+    needless = 0
     page_flagged = bool(parse.get("warnings"))
     for ga in gold["articles"]:
         gid = ga.get("id", ga["headlines"][0][1])
@@ -271,6 +273,8 @@ def score_page(parse: dict, gold: dict, source_text: str, name: str = "") -> Pag
             failed.append("truncation unflagged")
         if failed:
             misses.append(Miss(name, gid, "article", failed, _flagged_article(a), detail))
+        elif _flagged_article(a) and not ga.get("truncated"):
+            needless += 1
     fp = 0
     for i, a in enumerate(preds):
         if i not in used:
@@ -317,6 +321,8 @@ def score_page(parse: dict, gold: dict, source_text: str, name: str = "") -> Pag
                 f"want {gp['title']!r} {gp['credits']} {gp.get('agency')!r}"
             ]
             misses.append(Miss(name, gid, "photo", failed, bool(p.get("warnings")), detail))
+        elif p.get("warnings"):
+            needless += 1
     for i, p in enumerate(pp):
         if i not in pused:
             fp += 1
@@ -329,7 +335,7 @@ def score_page(parse: dict, gold: dict, source_text: str, name: str = "") -> Pag
         t.add("joins", any(norm(j) in x for x in allparas))
     c, n = coverage(source_text, parse)
     t.add("coverage", c, n)
-    return PageScore(t, misses, fp, len(gold["articles"]) + len(gold["photos"]))
+    return PageScore(t, misses, fp, len(gold["articles"]) + len(gold["photos"]), needless_flags=needless)
 
 
 @dataclass
@@ -342,8 +348,10 @@ class Result:
     gold_items: int = 0
     pages: int = 0
     text_lost: int = 0
+    needless_flags: int = 0
 
     def add(self, ps: PageScore) -> None:
+        self.needless_flags += ps.needless_flags
         self.tally.merge(ps.tally)
         self.misses += ps.misses
         self.false_items += ps.false_items
@@ -375,6 +383,7 @@ class Result:
         lines.append(f"false_items      {self.false_items}")
         lines.append(f"wrong items      {len(self.misses)} of {self.gold_items + self.false_items}")
         lines.append(f"silent errors    {self.silent_errors}")
+        lines.append(f"needless flags   {self.needless_flags} right items flagged for review")
         lines.append(f"text lost        {self.text_lost} characters of article text")
         lines.append(f"parse-score: {t.score():.1f}")
         return lines
