@@ -143,7 +143,8 @@ class ArticleBuilder:
             self.banner = None
 
     def add_block(self, draft: Draft, block: Block) -> None:
-        self.leave_box_unless_brief(draft)
+        if draft.boxed:
+            self.leave_box_unless_brief(draft)
         draft.blocks.append(block)
         in_box = self.banner is not None and draft.article.column == self.banner
         # a brief has no subheads and few paragraphs: a longer piece ends the box

@@ -33,7 +33,8 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 LEAD_SHARE = 0.15  # a paragraph handed back shares at least this much of its wording …
 LEAD_RATIO = 1.5  # … and this many times more with the piece it goes to than the one it leaves
 LEAD_SAMPLE = 80  # wording compared: the opening characters of each paragraph and subhead
-REJOIN_SHARE = 0.1  # a section shares this much of its story's headline and first paragraph
+REJOIN_SHARE = 0.1  # a section shares this much of its story's headline and first paragraph …
+REJOIN_BLOCKS = 4  # … in its first blocks (subheads and paragraph openings)
 MIN_KEPT = 2  # paragraphs a story keeps (its dateline paragraph and at least one more)
 
 
@@ -95,7 +96,7 @@ def rejoin_unsigned_pieces(drafts: list[Draft]) -> None:
         if paragraphs and end_byline(paragraphs[-1].text) is not None:
             continue
         topic = _bigrams(f"{story.article.title}\x00{story.blocks[0].text}") if story.blocks else set()
-        shared = _bigrams("\x00".join(b.text[:LEAD_SAMPLE] for b in own)) & topic
+        shared = _bigrams("\x00".join(b.text[:LEAD_SAMPLE] for b in own[:REJOIN_BLOCKS])) & topic
         if not topic or len(shared) < REJOIN_SHARE * len(topic):
             continue  # another topic: a piece of its own (flagged: it has no headline)
         target = story.article
