@@ -17,6 +17,7 @@ Usage::
 
     .venv/bin/python bench/import_pages.py                          # 5,000 pages, SQLite
     .venv/bin/python bench/import_pages.py --database postgresql --jobs 1,2,4 --pages 4000
+    .venv/bin/python bench/import_pages.py --parse-only --pages 2000  # step 1 only, no database
 
 Writes its files under bench/out/ (git-ignored). PostgreSQL runs use the database named
 by ``BENCH_POSTGRES_IMPORT_URL`` (default ``…/newsroom_bench_import``), dropped and
@@ -226,7 +227,17 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--jobs", default="", help="PostgreSQL: comma-separated --jobs values to time")
     parser.add_argument("--skip-full", action="store_true", help="PostgreSQL: only the --jobs runs")
+    parser.add_argument("--parse-only", action="store_true", help="only step 1, parsing alone (no database)")
     args = parser.parse_args()
+
+    if args.parse_only:
+        files = build_archive(OUT / f"archive-{args.pages}", args.pages)
+        load = os.getloadavg()[0]
+        sys.path.insert(0, str(ROOT))
+        rate, cpu_rate = bench_parse(files)
+        print(f"parse only, {args.pages:,} pages: {rate:,.0f} pages/s wall, {cpu_rate:,.0f} per CPU second")
+        print(f"(load average {load:.1f} → {os.getloadavg()[0]:.1f}; 2 cores)")
+        return
 
     OUT.mkdir(parents=True, exist_ok=True)
     if args.database == "sqlite":
