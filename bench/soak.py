@@ -36,7 +36,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, wait_for_port  # noqa: E402
+
 SEEDS = ROOT / "seeds"
 PYTHON = sys.executable
 PASSWORD = "soak-editor-pass-2020"
@@ -81,31 +84,6 @@ saved = json.loads(sys.stdin.read())
 titles = dict(Article.objects.filter(pk__in=[int(k) for k in saved]).values_list("pk", "title"))
 print(json.dumps({k: titles.get(int(k)) for k in saved}))
 """
-
-
-def free_port(preferred: int) -> int:
-    for port in [preferred, 0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise RuntimeError("no free port")
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}") from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def manage(env: dict, *args: str, stdin: str | None = None) -> str:

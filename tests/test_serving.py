@@ -16,7 +16,8 @@ import urllib.request
 
 import pytest
 
-from .conftest import ROOT, SEEDS, free_port, wait_for_port
+from .conftest import ROOT, SEEDS
+from .servers import free_port, wait_for_port
 
 SHELL_SETUP = """
 import io, datetime

@@ -20,7 +20,8 @@ from collections import Counter
 
 import pytest
 
-from .conftest import ROOT, free_port, wait_for_port
+from .conftest import ROOT
+from .servers import free_port, wait_for_port
 
 LIMIT = 10
 FAILURES = 3  # NEWSROOM_LOGIN_FAILURE_LIMIT for these servers (each try costs a password hash)
