@@ -89,3 +89,103 @@ def test_an_admin_save_keeps_a_revision_with_who(article, two_editors, editor):
     assert versions[0].revision.user == editor and versions[0].field_dict["title"] == "有版本记录的主题"
     assert versions[-1].revision.comment == "导入时的版本"
     assert versions[-1].field_dict["title"] == "工会进企宣讲扶贫政策"
+
+
+def _replace_bylines_as_a_reimport_does(article, *names):
+    """Delete the article's bylines and create new rows (new ids), as a re-import of its page does."""
+    from .factories import BylineFactory, PersonFactory
+
+    article.bylines.all().delete()
+    for order, name in enumerate(names):
+        BylineFactory(article=article, person=PersonFactory(name=name), order=order)
+
+
+def test_reapplying_over_bylines_replaced_meanwhile_saves_my_title_and_keeps_their_bylines(
+    article, two_editors
+):
+    _a, b = two_editors
+    form_b = form_data(b.get(change_url(article)))  # B's form holds the old byline's id
+    _replace_bylines_as_a_reimport_does(article, "王新", "李明")
+    form_b["title"] = "B 改的主题"
+    response = b.post(change_url(article), form_b)
+    assert response.status_code == 200 and "保存冲突" in response.content.decode()
+    form = response.context["adminform"].form
+    form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    response = b.post(change_url(article), form_b, follow=True)
+    assert response.redirect_chain, response.context["errors"] if response.context else response
+    article.refresh_from_db()
+    assert article.title == "B 改的主题"
+    assert [bl.person.name for bl in article.bylines.order_by("order")] == ["王新", "李明"]
+    assert form.conflict  # the conflict was shown before the re-apply
+
+
+def test_reapplying_does_not_put_back_a_byline_someone_changed_meanwhile(article, two_editors):
+    from .factories import PersonFactory
+
+    a, b = two_editors
+    form_a = form_data(a.get(change_url(article)))
+    form_b = form_data(b.get(change_url(article)))
+    # A moves the byline to another person; B only fixes the subtitle
+    form_a["bylines-0-person"] = str(PersonFactory(name="赵强").pk)
+    assert a.post(change_url(article), form_a).status_code == 302
+    form_b["subtitle"] = "B 的副题"
+    assert b.post(change_url(article), form_b).status_code == 200  # conflict
+    form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    assert b.post(change_url(article), form_b).status_code == 302
+    article.refresh_from_db()
+    assert article.subtitle == "B 的副题"
+    assert [bl.person.name for bl in article.bylines.all()] == ["赵强"]
+
+
+def test_my_change_to_a_byline_removed_meanwhile_is_reported_not_silently_dropped(article, two_editors):
+    _a, b = two_editors
+    form_b = form_data(b.get(change_url(article)))
+    _replace_bylines_as_a_reimport_does(article, "王新")
+    form_b["title"] = "B 改的主题"
+    form_b["bylines-0-role"] = "通讯员"  # B changed the byline that no longer exists
+    assert b.post(change_url(article), form_b).status_code == 200  # conflict
+    form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    response = b.post(change_url(article), form_b, follow=True)
+    article.refresh_from_db()
+    assert article.title == "B 改的主题"
+    assert [(bl.person.name, bl.role) for bl in article.bylines.all()] == [("王新", "记者")]
+    assert any("马学礼" in m and "没有应用" in m for m in messages_of(response)), messages_of(response)
+
+
+def test_a_byline_i_added_is_kept_when_reapplying(article, two_editors):
+    from .factories import PersonFactory
+
+    _a, b = two_editors
+    form_b = form_data(b.get(change_url(article)))
+    _replace_bylines_as_a_reimport_does(article, "王新")
+    extra = PersonFactory(name="孙悦")
+    total = int(form_b["bylines-TOTAL_FORMS"])
+    form_b.update(
+        {
+            "bylines-TOTAL_FORMS": str(total + 1),
+            f"bylines-{total}-person": str(extra.pk),
+            f"bylines-{total}-role": "通讯员",
+            f"bylines-{total}-order": "5",
+            f"bylines-{total}-article": str(article.pk),
+        }
+    )
+    assert b.post(change_url(article), form_b).status_code == 200  # conflict
+    form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    assert b.post(change_url(article), form_b).status_code == 302
+    names = sorted(bl.person.name for bl in Article.objects.get(pk=article.pk).bylines.all())
+    assert names == ["孙悦", "王新"]
+
+
+def test_a_photo_removed_meanwhile_does_not_block_my_save(article, two_editors):
+    from .factories import PhotoFactory
+
+    photo = PhotoFactory(page=article.page, article=article)
+    _a, b = two_editors
+    form_b = form_data(b.get(change_url(article)))
+    photo.delete()  # another editor took the photo off the page
+    form_b["title"] = "B 改的主题"
+    assert b.post(change_url(article), form_b).status_code == 200  # conflict
+    form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    assert b.post(change_url(article), form_b).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "B 改的主题" and not article.photos.exists()

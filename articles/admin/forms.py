@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.html import format_html
 
 from ..editing import body_to_text, text_to_body
 from ..images import ALLOWED_FORMATS, refresh_dimensions, refresh_thumbnail, validate_photo_upload
-from ..models import Article, Column, Person, Photo, PhotoCredit, Role
+from ..models import Article, Byline, Column, Person, Photo, PhotoCredit, Role
 from ..parsing.credits import parse_people
 
 #: Roles a credit line can name (the byline role words; 摄影 and 作者 are implied, not written).
@@ -271,7 +272,63 @@ def text_to_credits(text: str) -> list[tuple[str, str]]:
     return credits
 
 
-class ArticlePhotoForm(PhotoForm):
+class LoadedRowForm(forms.Form):
+    """A row of an inline on the article form (a byline, a photo) that carries the values it was
+    loaded with, so that what the editor changed is measured from what they saw.
+
+    A row the editor did not touch is then never written back, whatever someone saved to it
+    meanwhile (the article form's own fields work the same way; see :class:`ArticleForm`).
+    Concrete forms call :meth:`remember_loaded` at the end of ``__init__``.
+    """
+
+    loaded_row = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+    def remember_loaded(self) -> None:
+        if self.instance.pk is None:
+            return
+        # A file field counts as changed only when a new file is posted: nothing to remember.
+        watched = [
+            name
+            for name, field in self.fields.items()
+            if name != "loaded_row" and not isinstance(field, forms.FileField)
+        ]
+        if not self.is_bound:
+            values = {name: self.initial.get(name) for name in watched}
+            values[LOADED_LABEL] = str(self.instance)
+            self.initial["loaded_row"] = _snapshot(values)
+            return
+        loaded = loaded_row_values(self.data.get(self.add_prefix("loaded_row")))
+        self.initial.update({name: value for name, value in loaded.items() if name in watched})
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "loaded_row"]
+
+
+#: The key of a row's label (``str(row)`` when it was loaded) in its ``loaded_row`` snapshot.
+LOADED_LABEL = "__label__"
+
+
+def loaded_row_values(raw: str | None) -> dict:
+    """A ``loaded_row`` snapshot as a dict (empty when missing or not ours)."""
+    try:
+        values = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+class BylineForm(LoadedRowForm, forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ("person", "role", "order")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.remember_loaded()
+
+
+class ArticlePhotoForm(LoadedRowForm, PhotoForm):
     """A photo on its article's form, its credits edited as one line of text (PhotoCredit rows)."""
 
     credits_text = forms.CharField(label="摄影署名", required=False, max_length=200, help_text=CREDITS_HELP)
@@ -281,6 +338,7 @@ class ArticlePhotoForm(PhotoForm):
         if self.instance.pk:
             credits = self.instance.credits.select_related("person").order_by("order", "pk")
             self.initial.setdefault("credits_text", credits_to_text(list(credits)))
+        self.remember_loaded()
 
     def clean_credits_text(self):
         self.parsed_credits = text_to_credits(self.cleaned_data.get("credits_text") or "")
@@ -326,3 +384,62 @@ class ColumnForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False  # Column.save() makes one from the name's pinyin
+
+
+def drop_vanished_rows(data, files, prefix: str, existing_pks, form_class, noun: str):
+    """An inline's posted rows without those whose object no longer exists.
+
+    A row the editor loaded can vanish before they save: a re-import of the page replaces an
+    article's bylines, another editor removes a photo. Django would refuse the whole save with
+    a hidden-field error the editor cannot fix. Instead such rows are dropped from the posted
+    data (the rest renumbered): untouched or deleted ones silently, since nothing of the
+    editor's is lost; a row the editor had changed is named in the returned notes, because that
+    change cannot be applied. Returns ``(data, files, notes)``.
+    """
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
+    except ValueError:
+        return data, files, []  # the formset's management-form check reports it
+    existing = {str(pk) for pk in existing_pks}
+    keep, notes = [], []
+    for i in range(total):
+        row_pk = data.get(f"{prefix}-{i}-id", "")
+        if i >= initial or row_pk in existing:
+            keep.append(i)
+            continue
+        loaded = loaded_row_values(data.get(f"{prefix}-{i}-loaded_row"))
+        form = form_class(data=data, files=files, prefix=f"{prefix}-{i}")
+        form.initial.update({k: v for k, v in loaded.items() if k != LOADED_LABEL})
+        deleted = data.get(f"{prefix}-{i}-DELETE", "") not in ("", "false", "False", "0")
+        if form.changed_data and not deleted:
+            label = loaded.get(LOADED_LABEL) or f"#{row_pk}"
+            notes.append(
+                f"你对{noun}“{label}”的修改没有应用：你打开稿件之后，这条{noun}已被删除或替换"
+                "（例如重新导入了本版）。请核对现在的内容后重新修改。"
+            )
+    if len(keep) == total:
+        return data, files, notes
+    kept_initial = sum(1 for i in keep if i < initial)
+    return (
+        _renumbered(data, prefix, keep, {"TOTAL_FORMS": len(keep), "INITIAL_FORMS": kept_initial}),
+        _renumbered(files, prefix, keep, {}) if files is not None else None,
+        notes,
+    )
+
+
+def _renumbered(mapping, prefix: str, keep: list[int], management: dict):
+    """A copy of posted data (a QueryDict/MultiValueDict) with the rows ``keep`` numbered 0, 1, …"""
+    out = mapping.copy()
+    row_key = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    for key in list(out.keys()):
+        if row_key.match(key):
+            del out[key]
+    new_index = {old: new for new, old in enumerate(keep)}
+    for key in mapping:
+        m = row_key.match(key)
+        if m and int(m[1]) in new_index:
+            out.setlist(f"{prefix}-{new_index[int(m[1])]}-{m[2]}", mapping.getlist(key))
+    for name, value in management.items():
+        out[f"{prefix}-{name}"] = str(value)
+    return out

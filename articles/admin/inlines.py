@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Article, Byline, Page, Photo, PhotoCredit
-from .forms import ArticlePhotoForm, PhotoForm, thumbnail_html
+from .forms import ArticlePhotoForm, BylineForm, PhotoForm, thumbnail_html
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
-    fields = ("person", "role", "order")
+    form = BylineForm
+    fields = ("person", "role", "order", "loaded_row")
     autocomplete_fields = ("person",)
     extra = 0
     ordering = ("order", "pk")
@@ -23,7 +24,7 @@ class ArticlePhotoInline(admin.StackedInline):
     model = Photo
     form = ArticlePhotoForm
     fk_name = "article"
-    fields = (("image", "thumbnail_preview"), "title", "caption", "credits_text", "agency")
+    fields = (("image", "thumbnail_preview"), "title", "caption", "credits_text", "agency", "loaded_row")
     readonly_fields = ("thumbnail_preview",)
     extra = 0
     ordering = ("position",)
