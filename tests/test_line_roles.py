@@ -273,3 +273,39 @@ def test_a_story_after_a_box_of_briefs_that_opens_without_a_dateline_is_not_in_t
     ).articles
     assert first.column == "新闻速递"
     assert second.column is None and second.editor_note.startswith("基层工会")
+
+
+def test_cut_first_lines_after_a_jump_line_are_text_however_many():
+    # the continued text's headline was printed with its beginning on the other page
+    parsed = parse_page(
+        page(
+            "（上接第1版）",
+            "各级工会把学习成果转",
+            "化为服务职工的实际行动，推动一批职工急难",
+            "愁盼问题得到解决。",
+        )
+    )
+    (a,) = parsed.articles
+    assert a.continued_from_page == 1
+    assert a.title == ""
+    assert (
+        "".join(paras(a)) == "各级工会把学习成果转化为服务职工的实际行动，推动一批职工急难愁盼问题得到解决。"
+    )
+
+
+def test_a_short_line_opening_with_a_sentence_adverbial_is_text_not_a_headline():
+    # ``据了解，…`` opens a sentence, never a headline: the line is the cut paragraph's
+    # piece, and the next story's headline stays its own
+    first, second = parse_page(
+        page(
+            "重庆开展新业态劳动者集体协商试点",
+            "本报讯 重庆市总工会确定在3个行业开展集体协商试点。",
+            "据了解，截至6月底，重庆",
+            "厦门职工疗休养增加“亲子线路”",
+            "本报讯 厦门职工疗休养新增“亲子线路”，职工可带一名未成年子女同行。",
+        )
+    ).articles
+    assert first.title == "重庆开展新业态劳动者集体协商试点"
+    assert paras(first)[-1] == "据了解，截至6月底，重庆"
+    assert first.needs_review  # the sentence stops: its rest is not on the page
+    assert (second.kicker, second.title) == ("", "厦门职工疗休养增加“亲子线路”")

@@ -126,3 +126,85 @@ def test_a_subhead_before_its_section_stays_a_subhead():
     )
     assert [b.type for b in a.blocks] == ["paragraph", "subhead", "paragraph"]
     assert a.blocks[1].text == "园区执勤发现“新动向”"
+
+
+# -- which story a block sits under, what stands before it ------------------------------------
+
+
+def test_a_continuation_under_another_story_goes_to_the_story_whose_words_it_shares():
+    # no word crosses ``技术工人|凭职业…``, but the block shares the wording of the cut story
+    # (职业技能等级认定, 芜湖市总工会) and not of the story it is printed under: it is that
+    # story's rest, and the guess is flagged on both sides
+    first, second = parse_page(
+        page(
+            "安徽芜湖：技术工人凭本事评职称",
+            "本报讯（记者许文杰）芜湖市总工会今年在32家重点企业推行职业技能等级认定，技术工人",
+            "南昌“职工小课堂”开进工地",
+            "本报讯 日前，南昌市青山湖区总工会把“职工小课堂”开进地铁施工工地。",
+            "课后，工会干部还为工人们发放了防暑降温用品。",
+            "凭职业技能等级认定结果评职称，芜湖市总工会全程参与监督。",
+        )
+    ).articles
+    assert paras(first) == [
+        "芜湖市总工会今年在32家重点企业推行职业技能等级认定，技术工人"
+        "凭职业技能等级认定结果评职称，芜湖市总工会全程参与监督。"
+    ]
+    assert paras(second) == [
+        "日前，南昌市青山湖区总工会把“职工小课堂”开进地铁施工工地。",
+        "课后，工会干部还为工人们发放了防暑降温用品。",
+    ]
+    assert first.needs_review
+
+
+def test_text_after_a_closed_piece_continues_an_open_end():
+    # ``来源:…`` closes the piece above it: the text after it is not that piece's next
+    # paragraph, so it continues the sentence left open before (重庆|已建立: no word across)
+    first, second = parse_page(
+        page(
+            "重庆开展新业态劳动者集体协商试点",
+            "本报讯 重庆市总工会确定在3个行业开展集体协商试点。",
+            "据了解，截至6月底，重庆",
+            "厦门职工疗休养增加“亲子线路”",
+            "本报讯 厦门职工疗休养新增“亲子线路”，职工可带一名未成年子女同行。",
+            "来源：《工人日报》",
+            "已建立新就业形态劳动者工会组织580个，吸纳会员12.3万人。",
+        )
+    ).articles
+    assert (
+        paras(first)[-1] == "据了解，截至6月底，重庆已建立新就业形态劳动者工会组织580个，吸纳会员12.3万人。"
+    )
+    assert paras(second) == ["厦门职工疗休养新增“亲子线路”，职工可带一名未成年子女同行。"]
+    assert second.source_note == "来源：《工人日报》"
+
+
+def test_a_source_line_goes_with_the_text_it_closes_when_that_text_moves():
+    first, second = parse_page(
+        page(
+            "上海浦东：白领午间“充电”课堂受欢迎",
+            "本报讯 楼宇工会负责人介绍，课堂开办两年，已累计举办240期，参",
+            "新疆首批“工匠学院”挂牌",
+            "本报讯 新疆首批8所“工匠学院”12日挂牌成立。据介绍，“工匠学院",
+            "与职工超过1.5万人次。",
+            "来源：《工人日报》",
+            "”由自治区总工会联合骨干企业共同建设。",
+        )
+    ).articles
+    assert paras(first) == ["楼宇工会负责人介绍，课堂开办两年，已累计举办240期，参与职工超过1.5万人次。"]
+    assert first.source_note == "来源：《工人日报》"
+    assert paras(second) == [
+        "新疆首批8所“工匠学院”12日挂牌成立。据介绍，“工匠学院”由自治区总工会联合骨干企业共同建设。"
+    ]
+    assert second.source_note == ""
+
+
+def test_text_after_an_advertisement_is_judged_by_what_stands_before_the_advertisement():
+    # the advertisement is a box of its own: the text after it follows a cut sentence
+    a = only(
+        page(
+            "某市总工会开展送清凉活动",
+            "本报讯 慰问组把一箱箱饮品搬到工棚里，并叮嘱项目负责人合理调整",
+            "广告",
+            "作业时间，避开午间高温时段。",
+        )
+    )
+    assert paras(a) == ["慰问组把一箱箱饮品搬到工棚里，并叮嘱项目负责人合理调整作业时间，避开午间高温时段。"]

@@ -22,6 +22,11 @@ LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and long
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
 # a sentence's opening phrase and comma (据了解，今年以来，前年，) and more: no headline opens so
 _SENTENCE_OPENER = re.compile(r"^[\u4e00-\u9fff]{1,4}[，,][^，,]{6,}$")
+# the adverbials a news sentence opens with before its comma (据了解，近日，今年以来，): no
+# headline or subhead opens so
+_ADVERBIAL_OPENER = re.compile(
+    r"^(?:据[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{0,4}以来|近日|日前|目前|近年来|此外|同时|其中|另外|与此同时)[，,]"
+)
 COMMON_WORD = 500  # a word this frequent in the word list crossing into the next line joins it
 # roles that open an article's text: short lines right before one are that article's headline
 OPENINGS = frozenset(
@@ -52,9 +57,13 @@ class ShortRun:
 def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     """The lines not in ``taken`` (positions in ``lines``), short lines grouped into runs."""
     kept = [line for i, line in enumerate(lines) if i not in taken] if taken else lines
+    after_jump = False  # short lines right after a jump line (上接第1版), so far
     for at, line in enumerate(kept):
-        if line.role is LineRole.SHORT and _is_cut_body_line(kept, at):
-            line.role = LineRole.TEXT
+        if line.role is LineRole.SHORT:
+            if after_jump or _is_cut_body_line(kept, at):
+                line.role = LineRole.TEXT
+        else:
+            after_jump = line.role is LineRole.JUMP_FROM and _text_after_shorts(kept, at + 1)
     out: list[Line | ShortRun] = []
     i, n = 0, len(kept)
     while i < n:
@@ -71,13 +80,24 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     return out
 
 
+def _text_after_shorts(lines: list[Line], at: int) -> bool:
+    """Whether the lines from ``at`` are short lines and then a text line: after a jump line
+    (上接第1版) they are the cut first lines of the text it continues (its headline was
+    printed with its beginning, on the other page)."""
+    n = len(lines)
+    j = at
+    while j < n and lines[j].role is LineRole.SHORT:
+        j += 1
+    return j > at and j < n and lines[j].role is LineRole.TEXT
+
+
 def _clauses(k: str) -> int:
     return k.count(",") + k.count("，") + k.count(";") + k.count("；")
 
 
 def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished or
-    opens like a sentence (``据了解，…``, ``今年以来，…``); it
+    opens like a sentence (``据了解，…``, ``今年以来，…``, ``近日，…``); it
     holds several clauses and no headline line, dateline or byline follows it; it
     goes on an open line before it (a word across the break, lower punctuation); it stands
     alone after text where nothing opens a story next (a column label, a photo credit,
@@ -86,7 +106,8 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     between text lines, it has clauses and is longer than a subhead, or a common word
     crosses from it into the next line."""
     line = lines[at]
-    if looks_unfinished(line.text, line.key) or _SENTENCE_OPENER.match(line.key):
+    k = line.key
+    if looks_unfinished(line.text, k) or _SENTENCE_OPENER.match(k) or _ADVERBIAL_OPENER.match(k):
         return True
     before = lines[at - 1] if at else None
     after = lines[at + 1] if at + 1 < len(lines) else None

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
-from .sentences import starts_mid_sentence
+from .sentences import starts_inside_quote, starts_mid_sentence
 from .text import LOWER_START, ends_sentence, is_cjk, key
 from .words import crossing, crossing_word, end_side, start_side, word_freq, word_pairs
 
@@ -44,9 +44,12 @@ LOWER = 1.5  # the block opens with punctuation that only continues a sentence (
 MID_SENTENCE = 0.5  # the block opens with a clause that cannot start a sentence (的…, 革新；…)
 ADJACENT = 1.0  # the block comes right after the end: the commonest cut, at a column edge
 AFTER_FINISHED = 1.0  # a later block after a finished paragraph likelier opens a paragraph
-AFTER_HEADLINE = 0.25  # … after a headline group too (it may be a headline printed late)
+AFTER_HEADLINE = 1.0  # … after a headline group: the first paragraph of its story
 BETWEEN = 0.02  # each block between the end and the block …
 BETWEEN_MAX = 0.3  # … up to this much
+# a block under another story that shares more of its wording with the open end's story than
+# with the story it sits under (each side: the share of the block's character pairs it holds)
+TOPIC = 3.0  # … times the difference of the two shares
 JOIN_MIN = 0.5  # a join scoring less than this is never made
 # -- confidence of a join: how much better the best assignment is than the best without it -----
 KEEP = 0.15  # less: the block stays where it is, both sides flagged
@@ -136,7 +139,8 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
     if not ends:
         return ReadingOrder(blocks, as_text=body)
     if heads:
-        edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts)
+        topics = _Topics(blocks, body_shorts | lone_shorts)
+        edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts, topics)
         joins, notes = _assign(blocks, edges, end_texts)
     else:
         joins, notes = {}, {}
@@ -183,12 +187,92 @@ def _reads_as_body(line: Line, after: Line) -> bool:
     return len(word) >= 3 or (bool(word) and word_freq(word) >= COMMON_WORD)
 
 
+# roles that open a story's text (with the headline group before them): a new story below
+_OPENS = frozenset(
+    {
+        LineRole.DATELINE,
+        LineRole.BYLINE,
+        LineRole.AUTHOR,
+        LineRole.COLUMN,
+        LineRole.BANNER,
+        LineRole.EDITOR_NOTE,
+        LineRole.JUMP_FROM,
+    }
+)
+# roles that close a piece: what follows is not its next paragraph
+_CLOSES = frozenset({LineRole.SOURCE, LineRole.JUMP_TO})
+
+
+class _Topics:
+    """Which story each block sits under (the run of blocks since the last headline group,
+    dateline, byline, column or jump line) and the wording of those stories, for the topic
+    evidence of a join: the rest of a paragraph shares the words of the story it belongs
+    to.  Computed on first use."""
+
+    def __init__(self, blocks: list[Line | ShortRun], text_shorts: set[int]) -> None:
+        self.blocks = blocks
+        self.start: list[int] = []  # per block: where the story it sits under begins
+        at, heading = 0, False  # heading: the blocks just read head a story (no text yet)
+        for i, block in enumerate(blocks):
+            opens = i not in text_shorts if isinstance(block, ShortRun) else block.role in _OPENS
+            if opens and not heading:
+                at = i
+            # a dateline opens the story's text: what follows is no longer its heading
+            heading = opens and (isinstance(block, ShortRun) or block.role is not LineRole.DATELINE)
+            self.start.append(at)
+            if not isinstance(block, ShortRun) and block.role in _CLOSES:
+                at, heading = i + 1, True  # the piece is closed: the next block begins anew
+        self._grams: dict[int, frozenset[str]] = {}
+        self._spans: dict[tuple[int, int], frozenset[str]] = {}
+
+    def grams(self, i: int) -> frozenset[str]:
+        g = self._grams.get(i)
+        if g is None:
+            g = self._grams[i] = frozenset(_pairs(_all_text(self.blocks[i])))
+        return g
+
+    def span(self, lo: int, hi: int) -> frozenset[str]:
+        """The character pairs of blocks ``lo`` to ``hi`` (inclusive)."""
+        g = self._spans.get((lo, hi))
+        if g is None:
+            g = self._spans[lo, hi] = frozenset().union(*(self.grams(i) for i in range(lo, hi + 1)))
+        return g
+
+    def affinity(self, e: int, h: int) -> float:
+        """How much more of block ``h``'s wording the story of the end ``e`` holds than the
+        story ``h`` sits under (-1..1; 0 when they are the same story)."""
+        start = self.start
+        if start[h] <= e:
+            return 0.0
+        own = self.grams(h)
+        if not own:
+            return 0.0
+        theirs = self.span(start[e], e)
+        here = self.span(start[h], h - 1) if start[h] < h else frozenset()
+        return (len(own & theirs) - len(own & here)) / len(own)
+
+
+def _pairs(text: str) -> set[str]:
+    """The pairs of adjacent CJK characters in ``text``."""
+    out: set[str] = set()
+    prev = ""
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            if prev:
+                out.add(prev + ch)
+            prev = ch
+        else:
+            prev = ""
+    return out
+
+
 def _score_joins(
     blocks: list[Line | ShortRun],
     ends: list[int],
     heads: list[int],
     end_texts: dict[int, str],
     lone_shorts: set[int],
+    topics: _Topics,
 ) -> dict[int, list[tuple[int, float]]]:
     """For each open end, the blocks that may continue it with the weight of the join (its
     score above ``JOIN_MIN``), best first.  A lone short line (maybe a subhead) joins only
@@ -209,7 +293,9 @@ def _score_joins(
         shortish = e in lone_shorts
         out: list[tuple[int, float]] = []
         if e + 1 in head_at:
-            score, plain = _join_score(blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts)
+            score, plain = _join_score(
+                blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts, topics
+            )
             if score > JOIN_MIN:
                 out.append((e + 1, score - JOIN_MIN))
             if plain or not dangling:
@@ -228,9 +314,9 @@ def _score_joins(
             if not (last and first_char and last + first_char in pairs):
                 if bound < 0 or (shortish and not lower):
                     continue
-                if tail_edge + bound - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
+                if tail_edge + bound + TOPIC - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
                     continue
-            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts)
+            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts, topics)
             if score > JOIN_MIN:
                 out.append((h, score - JOIN_MIN))
         if out:
@@ -249,6 +335,7 @@ def _join_score(
     cut: float,
     short_end: bool,
     lone_shorts: set[int],
+    topics: _Topics,
 ) -> tuple[float, bool]:
     """The score of joining block ``h`` to the end ``e`` (-1 when it may not join), and
     whether the join is plain (a common word across the break, or lower punctuation)."""
@@ -270,6 +357,7 @@ def _join_score(
         score += ADJACENT
     else:
         score -= min(BETWEEN * (h - e - 1), BETWEEN_MAX) + after
+        score += TOPIC * topics.affinity(e, h)
     return score, plain
 
 
@@ -291,9 +379,14 @@ def _glance(blocks: list[Line | ShortRun], h: int, lone_shorts: set[int]) -> tup
 def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
     """What it costs to read block ``h`` after an end that is not right before it: after a
     finished paragraph or a headline group it likelier opens a paragraph of its own."""
-    before = blocks[h - 1]
+    at = h - 1
+    while at > 0 and isinstance(blocks[at], Line) and blocks[at].role is LineRole.AD:
+        at -= 1  # an advertisement sits in a box of its own: look past it
+    before = blocks[at]
     if isinstance(before, ShortRun):
         return AFTER_HEADLINE
+    if before.role in _CLOSES:
+        return 0.0  # the piece before it is closed: the block is not its next paragraph
     if h >= 2 and _is_tip(blocks[h - 2]):
         return 0.0  # a reading tip's box sits between the halves
     if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
@@ -307,7 +400,12 @@ def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, floa
     finished paragraph or a headline group it likelier opens a paragraph of its own)."""
     text = _text(blocks[h])
     head, head_word = start_side(text)
-    opening = LOWER if text[:1] in LOWER_START else MID_SENTENCE if starts_mid_sentence(text) else 0.0
+    if text[:1] in LOWER_START:
+        opening = LOWER
+    elif starts_mid_sentence(text) or starts_inside_quote(text):
+        opening = MID_SENTENCE
+    else:
+        opening = 0.0
     return head, head_word, opening, _jump_cost(blocks, h)
 
 
@@ -408,7 +506,8 @@ def _reorder(
     """The blocks in reading order.  After an end joined to a later block, reading goes on
     from that block through the text lines after it, up to the next block another end
     claims or the next block that is not body text (a headline group or subhead, dateline,
-    byline, column …); then it resumes at the first block not yet read."""
+    byline, column …), taking the source or jump line that closes the piece; then it
+    resumes at the first block not yet read."""
     if all(h == e + 1 for e, h in joins.items()):
         return blocks
     claimed = set(joins.values())
@@ -424,6 +523,8 @@ def _reorder(
             if i in joins:
                 moved = moved or joins[i] != i + 1
                 i = joins[i]
+            elif moved and _closes(blocks[i]):
+                i = None  # a source or jump line closes the piece the text before it ended
             elif i + 1 < n and i + 1 not in claimed and (not moved or _goes_on(blocks[i + 1], as_text)):
                 i = i + 1
             else:
@@ -432,9 +533,13 @@ def _reorder(
 
 
 def _goes_on(block: Line | ShortRun, as_text: set[int]) -> bool:
-    """Whether a block can go on the text before it, once reading has jumped: a text line
-    or a short line read as text (not another short line: a subhead there cannot be told
-    from the next story's headline)."""
+    """Whether a block can go on the text before it, once reading has jumped: a text line,
+    a short line read as text (not another short line: a subhead there cannot be told
+    from the next story's headline), or the source or jump line that closes the piece."""
     if isinstance(block, ShortRun):
         return id(block) in as_text
-    return block.role is LineRole.TEXT
+    return block.role is LineRole.TEXT or block.role in _CLOSES  # (来源…, 下转…: its closing line)
+
+
+def _closes(block: Line | ShortRun) -> bool:
+    return isinstance(block, Line) and block.role in _CLOSES

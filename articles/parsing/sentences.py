@@ -44,6 +44,15 @@ _ENUM = re.compile(r"^[(（]?[一二三四五六七八九十百零〇\d]+[)）]?
 _FIRST_CLAUSE = re.compile(r"^([^，,、；;：:。！？!?…“”\"]{1,4})[；;]")
 
 
+def _closes_first(text: str, opener: str, closer: str) -> bool:
+    """``closer`` comes before any ``opener`` in ``text``."""
+    c = text.find(closer)
+    if c < 0:
+        return False
+    o = text.find(opener, 0, c)
+    return o < 0
+
+
 def starts_mid_sentence(text: str) -> bool:
     """A paragraph that opens inside a sentence whose beginning is not on the page: a
     short clause cut off by a semicolon (``革新;智创未来…``) or a particle that cannot open
@@ -52,3 +61,10 @@ def starts_mid_sentence(text: str) -> bool:
     if m and not _ENUM.match(m.group(1)):
         return True
     return text[:1] in _NO_OPENING and not head_is_word(text)
+
+
+def starts_inside_quote(text: str) -> bool:
+    """Text that closes a quotation or bracket before it opens any (``问题。”扎西说``,
+    ``区）、乡镇``): it began before its first character, as no paragraph does (a paragraph
+    of a quotation still opens with “)."""
+    return _closes_first(text, "“", "”") or _closes_first(text, "（", "）") or _closes_first(text, "(", ")")
