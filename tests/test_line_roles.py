@@ -309,3 +309,24 @@ def test_a_short_line_opening_with_a_sentence_adverbial_is_text_not_a_headline()
     assert paras(first)[-1] == "据了解，截至6月底，重庆"
     assert first.needs_review  # the sentence stops: its rest is not on the page
     assert (second.kicker, second.title) == ("", "厦门职工疗休养增加“亲子线路”")
+
+
+def test_the_line_after_a_jump_line_is_text_even_before_another_storys_headline():
+    # (上接第1版) leads the text it continues; the story interleaved after the cut line keeps
+    # its own headline
+    first, second = parse_page(
+        page(
+            "（上接第1版）",
+            "各级工会把学习成果转化为服",
+            "浙江温州开展“最美职工”评选",
+            "本报温州9月3日电 温州市总工会主办的“最美职工”评选活动今天启动。",
+            "务职工的实际行动，推动一批职工急难愁盼问题得到解决。",
+        )
+    ).articles
+    assert first.continued_from_page == 1 and first.title == ""
+    assert (
+        "".join(paras(first))
+        == "各级工会把学习成果转化为服务职工的实际行动，推动一批职工急难愁盼问题得到解决。"
+    )
+    assert second.title == "浙江温州开展“最美职工”评选"
+    assert paras(second) == ["温州市总工会主办的“最美职工”评选活动今天启动。"]

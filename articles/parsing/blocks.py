@@ -57,13 +57,18 @@ class ShortRun:
 def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     """The lines not in ``taken`` (positions in ``lines``), short lines grouped into runs."""
     kept = [line for i, line in enumerate(lines) if i not in taken] if taken else lines
-    after_jump = False  # short lines right after a jump line (上接第1版), so far
+    after_jump = False  # short lines right after a jump line (上接第1版) and text, so far
     for at, line in enumerate(kept):
         if line.role is LineRole.SHORT:
             if after_jump or _is_cut_body_line(kept, at):
                 line.role = LineRole.TEXT
+        elif line.role is LineRole.JUMP_FROM:
+            # the jump line leads the text it continues: the line after it is that text
+            after_jump = _text_after_shorts(kept, at + 1)
+            if at + 1 < len(kept) and kept[at + 1].role is LineRole.SHORT:
+                kept[at + 1].role = LineRole.TEXT
         else:
-            after_jump = line.role is LineRole.JUMP_FROM and _text_after_shorts(kept, at + 1)
+            after_jump = False
     out: list[Line | ShortRun] = []
     i, n = 0, len(kept)
     while i < n:

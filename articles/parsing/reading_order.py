@@ -99,12 +99,12 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
     ends: list[int] = []  # positions in ``blocks`` of open ends
     heads: list[int] = []  # positions of text lines that may continue one
     end_texts: dict[int, str] = {}
-    after_tip = False
+    after_tip = after_jump = False
     lone_shorts: set[int] = set()  # lone short lines that may be subheads
     body_shorts: set[int] = set()  # lone short lines that read as pieces of a paragraph
     for i, block in enumerate(blocks):
         if isinstance(block, ShortRun):
-            after_tip = False
+            after_tip = after_jump = False
             line = block.lines[0]
             if (
                 len(block.lines) == 1
@@ -128,13 +128,14 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
             continue
         role = block.role
         if (role is LineRole.TEXT or role is LineRole.DATELINE) and not after_tip:
-            if role is LineRole.TEXT and ends and _can_continue(block):
+            if role is LineRole.TEXT and ends and not after_jump and _can_continue(block):
                 heads.append(i)
             text = _end_text(block)
             if text:
                 ends.append(i)
                 end_texts[i] = text
-        after_tip = role is LineRole.TIP or role is LineRole.JUMP_FROM  # its own text, or fresh
+        after_tip = role is LineRole.TIP  # the reading tip's own text
+        after_jump = role is LineRole.JUMP_FROM  # text the jump line leads: it continues nothing here
     body = {id(blocks[i]) for i in body_shorts}
     if not ends:
         return ReadingOrder(blocks, as_text=body)
