@@ -330,3 +330,26 @@ def test_the_line_after_a_jump_line_is_text_even_before_another_storys_headline(
     )
     assert second.title == "浙江温州开展“最美职工”评选"
     assert paras(second) == ["温州市总工会主办的“最美职工”评选活动今天启动。"]
+
+
+def test_a_photo_title_after_a_cut_line_is_the_photos_when_the_text_after_the_photo_completes_the_line():
+    # 建成职工服务中|心1个…: the short line before the title is a cut body line (its rest follows
+    # the photo), not the last line of a headline group
+    parsed = parse_page(
+        page(
+            "以“三心”服务筑牢职工之家",
+            "本报记者 吴长青",
+            "包河区总工会坚持以职工为中心的工作导向，推动服务资源向基层倾斜。",
+            "贴心服务解难题",
+            "我们在全区建成职工服务中",
+            "巧手绣出“非遗”新花样",
+            "9月18日，在贵州省黔东南一家民族服饰合作社，绣娘们在赶制苗绣订单。",
+            "本报见习记者 石小兰 摄",
+            "心1个、街道职工服务站11个，职工就近就能找到工会。",
+        )
+    )
+    (photo,) = parsed.photos
+    assert photo.title == "巧手绣出“非遗”新花样"
+    (a,) = parsed.articles
+    assert subheads(a) == ["贴心服务解难题"]
+    assert paras(a)[-1] == "我们在全区建成职工服务中心1个、街道职工服务站11个，职工就近就能找到工会。"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .lines import Line, LineRole
 from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
-from .words import crossing_word, word_freq
+from .words import crossing, crossing_word, end_side, start_side, word_freq
 
 CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
@@ -96,6 +96,14 @@ def _text_after_shorts(lines: list[Line], at: int) -> bool:
     return j > at and j < n and lines[j].role is LineRole.TEXT
 
 
+def _completes(line: Line, after: Line) -> bool:
+    """``after`` goes on the open ``line``: lower punctuation, or a common word across the
+    break (服务中|心1个)."""
+    if starts_lower(after.text):
+        return True
+    return crossing(end_side(line.text)[0], start_side(after.text)[0]) >= COMMON_WORD
+
+
 def _clauses(k: str) -> int:
     return k.count(",") + k.count("，") + k.count(";") + k.count("；")
 
@@ -107,7 +115,8 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     goes on an open line before it (a word across the break, lower punctuation); it stands
     alone after text where nothing opens a story next (a column label, a photo credit,
     advertising, a jump line, the end of the page); it comes right after a story's opening
-    (a byline, an author line, an editor's note, a jump line) with text after it; or,
+    (a byline, an author line, an editor's note, a jump line) with text after it; it is
+    the second of two short lines in a story's body and the text after completes it; or,
     between text lines, it has clauses and is longer than a subhead, or a common word
     crosses from it into the next line."""
     line = lines[at]
@@ -120,6 +129,15 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
         after is None or (after.role is not LineRole.SHORT and after.role not in OPENINGS)
     ):
         return True  # several clauses (…，…，…): only a headline line above its story has them
+    if (
+        before is not None
+        and before.role is LineRole.SHORT
+        and at >= 2
+        and lines[at - 2].role is LineRole.TEXT
+    ):
+        # the second of two short lines inside a story's body (a subhead and the cut first
+        # line under it): text when the line after it plainly completes it
+        return after is not None and after.role is LineRole.TEXT and _completes(line, after)
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
     if before.role in TEXT_FOLLOWS:

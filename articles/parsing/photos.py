@@ -44,12 +44,18 @@ def find_photos(lines: list[Line]) -> tuple[list[ParsedPhoto], set[int]]:
         own_caption = bool(line.caption)
         start = _caption_start(lines, at, own_caption)
         start = max(start, max(used) + 1 if used else 0)
+        nxt = at + 1 if at + 1 < len(lines) and lines[at + 1].role is not LineRole.AGENCY else at + 2
+        resumed = lines[nxt] if nxt < len(lines) else None  # the text the photo interrupts
         title_first = own_caption and start == at and at >= 1 and at - 1 not in used
-        if title_first and _title_before(lines, at - 1, used):
+        if title_first and _title_before(lines, at - 1, used, resumed):
             start = at - 1  # the caption closes with its credit; the title is the line before
         group = lines[start:at]
         first_short = bool(group) and group[0].role is LineRole.SHORT
-        if first_short and (len(group) >= 2 or own_caption) and not _title_before(lines, start, used):
+        if (
+            first_short
+            and (len(group) >= 2 or own_caption)
+            and not _title_before(lines, start, used, resumed)
+        ):
             start += 1  # a cut body line or a headline line, not this photo's title
             group = group[1:]
         photo = ParsedPhoto(credits=list(line.credits), agency=line.agency)
@@ -118,10 +124,12 @@ def _reads_as_photo_title(line: Line) -> bool:
     return sum(k.count(m) for m in _CLAUSE_MARKS) == 0
 
 
-def _title_before(lines: list[Line], i: int, used: set[int]) -> bool:
+def _title_before(lines: list[Line], i: int, used: set[int], resumed: Line | None = None) -> bool:
     """Whether the short line at ``i``, right before a caption, is that photo's title: it
     reads as one, and does not belong to what stands before it (a headline group, the text
-    under a subhead or byline, a sentence it completes)."""
+    under a subhead or byline, a sentence it completes).  ``resumed``: the line after the
+    photo's credit; a short line before the title that it completes (服务中|心1个…) is a cut
+    body line, not the end of a headline group."""
     line = lines[i]
     if not _reads_as_photo_title(line):
         return False
@@ -132,10 +140,22 @@ def _title_before(lines: list[Line], i: int, used: set[int]) -> bool:
         return False
     if before.role is LineRole.SHORT:
         # the last line of a headline group, unless that line is a cut body line
-        return _cut_piece(before) or (i >= 2 and lines[i - 2].role in _HOLDS_NEXT_LINE)
+        return (
+            _cut_piece(before)
+            or (i >= 2 and lines[i - 2].role in _HOLDS_NEXT_LINE)
+            or (resumed is not None and _goes_on(before, resumed))
+        )
     if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
         return not (starts_lower(line.text) or crossing_word(before.text, line.text))
     return True
+
+
+def _goes_on(line: Line, after: Line) -> bool:
+    """``after`` (a text line) completes the open ``line``: lower punctuation, or a word
+    across the break."""
+    if after.role is not LineRole.TEXT or ends_sentence(line.text):
+        return False
+    return starts_lower(after.text) or bool(crossing_word(line.text, after.text))
 
 
 def _title_after(lines: list[Line], end: int, photo: ParsedPhoto, used: set[int]) -> None:
