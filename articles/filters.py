@@ -34,15 +34,17 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class ArticleFilter(django_filters.FilterSet):
+    """Articles by query, date, page, column and person, for the site and the API alike.
+
+    Dates and page numbers filter on the article's own copies (``Article.issue_date`` and
+    ``page_number``, kept by the change path at commit), which the list indexes cover.
+    """
+
     q = SearchQueryFilter(method="filter_q", label="关键词")
-    date = django_filters.DateFilter(field_name="page__issue__date", label="出版日期")
-    date_after = django_filters.DateFilter(
-        field_name="page__issue__date", lookup_expr="gte", label="起始日期"
-    )
-    date_before = django_filters.DateFilter(
-        field_name="page__issue__date", lookup_expr="lte", label="截止日期"
-    )
-    page = IntegerFilter(field_name="page__number", label="版次")
+    date = django_filters.DateFilter(field_name="issue_date", label="出版日期")
+    date_after = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte", label="起始日期")
+    date_before = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte", label="截止日期")
+    page = IntegerFilter(field_name="page_number", label="版次")
     column = django_filters.CharFilter(method="filter_column", label="栏目")
     person = IntegerFilter(field_name="bylines__person", label="人物", distinct=True)
     role = django_filters.ChoiceFilter(

@@ -370,6 +370,26 @@ class TestRankingAndFilters:
         issue.save()
         assert titles("工会") == ["甲稿工会", "乙稿工会"]
 
+    def test_date_and_page_filters_follow_a_corrected_issue_date_and_a_renumbered_page(self):
+        art = make("工会改期稿", day=1)
+        make("工会他稿", day=2)
+
+        def run(**params):
+            f = ArticleFilter(data=params, queryset=Article.objects.published())
+            assert f.is_valid(), f.errors
+            return [x.title for x in f.qs]
+
+        assert run(date="2020-10-01") == ["工会改期稿"]
+        issue, page = art.page.issue, art.page
+        issue.date = datetime.date(2020, 9, 30)
+        issue.save()
+        page.number = 7
+        page.save()
+        assert run(date="2020-10-01") == []
+        assert run(date="2020-09-30") == ["工会改期稿"]
+        assert run(q="工会", date_before="2020-09-30") == ["工会改期稿"]
+        assert run(page=7) == ["工会改期稿"]
+
     def test_article_filter_combines_q_with_column_dates_and_person(self):
         col = factories.ColumnFactory(name="工会博览")
         zheng = factories.PersonFactory(name="郑莉")

@@ -95,8 +95,8 @@ class ApiArticleFilter(ArticleFilter):
     """The site's article filters plus ordering."""
 
     ordering = StableOrderingFilter(
-        fields=(("page__issue__date", "date"), ("page__number", "page"), ("position", "position")),
-        field_labels={"page__issue__date": "出版日期", "page__number": "版次", "position": "版内顺序"},
+        fields=(("issue_date", "date"), ("page_number", "page"), ("position", "position")),
+        field_labels={"issue_date": "出版日期", "page_number": "版次", "position": "版内顺序"},
         label="排序：date、page、position，前加 - 为倒序，可用逗号组合（默认最新在前）",
     )
 

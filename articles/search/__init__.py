@@ -114,13 +114,13 @@ def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=
         # planner has no date index to walk past all 190,000 pages for it.
         ranks = {article_id: hits * 10**8 + (key >> 32) for article_id, hits, key in matches}
         return queryset.annotate(search_rank=RankOf(ranks)).order_by(
-            "-search_rank", "page__number", "position", "pk"
+            "-search_rank", "page_number", "position", "pk"
         )
     by_hits: dict[int, list[int]] = defaultdict(list)
     for article_id, head_hits, _ in matches:
         by_hits[head_hits].append(article_id)
     ranked = [When(IdIn(ids), then=Value(n)) for n, ids in sorted(by_hits.items()) if n]
-    order = ["-page__issue__date", "page__number", "position", "pk"]
+    order = ["-issue_date", "page_number", "position", "pk"]
     if not ranked:  # no head hits: a constant, which must not be an ORDER BY term ("ORDER BY 0")
         return queryset.annotate(search_head_hits=Value(0, output_field=IntegerField())).order_by(*order)
     rank = Case(*ranked, default=Value(0), output_field=IntegerField())
@@ -186,7 +186,7 @@ def _scan(queryset: QuerySet, terms: list[str]) -> QuerySet:
             | Q(body__contains=term)
             | Q(bylines__person__name__contains=term)
         )
-    return queryset.distinct().order_by("-page__issue__date", "page__number", "position", "pk")
+    return queryset.distinct().order_by("-issue_date", "page_number", "position", "pk")
 
 
 # --- keeping the index up to date -------------------------------------------------------------
