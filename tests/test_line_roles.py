@@ -353,3 +353,26 @@ def test_a_photo_title_after_a_cut_line_is_the_photos_when_the_text_after_the_ph
     (a,) = parsed.articles
     assert subheads(a) == ["贴心服务解难题"]
     assert paras(a)[-1] == "我们在全区建成职工服务中心1个、街道职工服务站11个，职工就近就能找到工会。"
+
+
+def test_a_line_cut_inside_a_word_above_a_headline_is_text_when_a_later_line_completes_it():
+    # 还建|立: the rest of the word opens a later line (with no word of its own), so the
+    # short line is a paragraph's cut end, not the kicker of the headline under it
+    first, second = parse_page(
+        page(
+            "黑龙江大庆：工会帮企业留住技术骨干",
+            "本报讯（记者张海波）黑龙江省大庆市总工会日前开展“技术骨干留得住”专项行动。",
+            "大庆市总工会还建",
+            "云南曲靖职工书屋进班组",
+            "——让职工在车间就能读上好书",
+            "本报讯（通讯员杨兴华）近日，云南省曲靖市总工会为全市30个一线班组配送图书1.2万册。",
+            "立技术骨干联系制度，由各级工会干部每人联系5名以上技术骨干。",
+        )
+    ).articles
+    assert paras(first)[-1] == "大庆市总工会还建立技术骨干联系制度，由各级工会干部每人联系5名以上技术骨干。"
+    assert (second.kicker, second.title, second.subtitle) == (
+        "",
+        "云南曲靖职工书屋进班组",
+        "——让职工在车间就能读上好书",
+    )
+    assert paras(second) == ["近日，云南省曲靖市总工会为全市30个一线班组配送图书1.2万册。"]

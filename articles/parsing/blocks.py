@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .lines import Line, LineRole
 from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
-from .words import crossing, crossing_word, end_side, start_side, word_freq
+from .words import crossing, crossing_word, end_side, start_side, word_freq, word_list
 
 CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
@@ -69,6 +69,9 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
                 kept[at + 1].role = LineRole.TEXT
         else:
             after_jump = False
+    for at, line in enumerate(kept):
+        if line.role is LineRole.SHORT and _cut_before_headline(kept, at):
+            line.role = LineRole.TEXT
     out: list[Line | ShortRun] = []
     i, n = 0, len(kept)
     while i < n:
@@ -83,6 +86,33 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
         out.append(ShortRun(kept[i:j], kept[j] if j < n else None))
         i = j
     return out
+
+
+LOOK_AHEAD = 20  # lines after a short line searched for the text that completes it
+
+
+def _cut_before_headline(lines: list[Line], at: int) -> bool:
+    """Whether the short line at ``at``, the first of a run of short lines (a headline group
+    to look at), is the cut end of a paragraph whose rest is printed further on: it stops
+    inside a word (its last two characters are no word) and a later text line completes
+    that word (``大庆市总工会还建`` … ``立技术骨干联系制度``: a common word across the break,
+    and the later line opens with no word of its own).  A kicker is a whole phrase."""
+    n = len(lines)
+    if at + 1 >= n or lines[at + 1].role is not LineRole.SHORT:
+        return False
+    if at and lines[at - 1].role in (LineRole.SHORT, LineRole.COLUMN, LineRole.BANNER):
+        return False
+    tail, _ = end_side(lines[at].text)
+    if len(tail) < 2 or tail[-2:] in word_list():
+        return False
+    for j in range(at + 2, min(n, at + 2 + LOOK_AHEAD)):
+        later = lines[j]
+        if later.role is not LineRole.TEXT:
+            continue
+        head, head_word = start_side(later.text)
+        if not head_word and crossing(tail, head) >= COMMON_WORD:
+            return True
+    return False
 
 
 def _text_after_shorts(lines: list[Line], at: int) -> bool:
