@@ -642,13 +642,14 @@ def search(request):
     params = request.GET.copy()
     params.pop("p", None)
     searched = any(v.strip() for v in params.values())
-    filterset = ArticleFilter(params, queryset=Article.objects.published(), request=request)
+    listed = Article.objects.published().with_page().with_bylines()
+    filterset = ArticleFilter(params, queryset=listed, request=request)
     page_obj, terms, results = None, [], []
     valid = filterset.is_valid()
     if searched and valid:
         q = filterset.form.cleaned_data.get("q") or ""
         terms = search_engine.parse_query(q) if q else []
-        qs = filterset.qs.select_related("page__issue", "column").with_bylines()
+        qs = filterset.qs
         if not q:
             qs = qs.newest_first()
         page_obj = paginate(request, qs)

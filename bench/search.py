@@ -127,8 +127,8 @@ def run_one(name: str, url: str, articles: int, repeat: int, like_repeat: int) -
 
     rows = []
 
-    def first_page(q):  # what a search request does: read the window, rank, fetch 20
-        return list(search_articles(Article.objects.published(), q)[:20])
+    def first_page(q):  # what the search page does: read the window, rank, fetch 20 and theirs
+        return list(search_articles(Article.objects.published().with_page().with_bylines(), q)[:20])
 
     def count_of(q):  # what its paginator adds: the window again, and the count
         return search_articles(Article.objects.published(), q).count()

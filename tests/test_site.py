@@ -218,6 +218,7 @@ def reader_urls(archive) -> dict[str, str]:
         "archive-month": "/archive/2020/10/",
         "search": f"/search/?column={column.slug}&date_after=2020-10-01",
         "search-error": "/search/?q=工",
+        "search-q": "/search/?q=工会",
         "404": "/2001/01/01/",
     }
 
@@ -254,11 +255,12 @@ QUERIES = {
     "archive-month": 4,
     "search": 6,
     "search-error": 2,
+    "search-q": 10,  # the index window and its date slices, count, rows, then per relation
 }
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_constant_number_of_queries(request, client, django_assert_num_queries, size):
+def test_constant_number_of_queries(request, db, client, django_assert_num_queries, size):
     """Each view runs the same number of queries on a 1-article and a 60-article archive."""
     archive = request.getfixturevalue(f"{size}_archive")
     urls = reader_urls(archive)
