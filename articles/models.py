@@ -102,6 +102,11 @@ def id_path(name: str, pk: int) -> str:
     return _id_pattern(name, get_script_prefix(), get_urlconf()).replace(str(_ID_MARK), str(int(pk)), 1)
 
 
+def id_url_format(name: str) -> str:
+    """``id_path`` as a format string (``"/articles/{}/"``), for a list of many links."""
+    return _id_pattern(name, get_script_prefix(), get_urlconf()).replace(str(_ID_MARK), "{}", 1)
+
+
 def cached_reverse(name: str, **kwargs) -> str:
     """``reverse(name, kwargs=kwargs)``, remembered (URLs by slug or date that pages repeat)."""
     return _reversed(name, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))

@@ -1,6 +1,7 @@
 """The reader website: server-rendered pages, a constant number of queries each.
 
-Readers see published articles only; a logged-in staff user also sees drafts, marked
+The lookups are in articles/rows.py (prepared queries, plain rows); long lists are rendered
+by articles.templatetags.reader. Readers see published articles only; a logged-in staff user also sees drafts, marked
 as such (the article page shows a 草稿预览 banner and is not indexed). Anonymous
 responses are cached by :func:`articles.cache.reader_cache`, cleared by any content change.
 """
@@ -14,16 +15,17 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from . import rows
 from . import search as search_engine
 from .cache import reader_cache
 from .filters import ArticleFilter
@@ -32,12 +34,12 @@ from .models import (
     Address,
     Article,
     Column,
-    CountOf,
     Issue,
     Page,
-    Person,
-    Photo,
+    cached_reverse,
     dated_path,
+    id_path,
+    id_url_format,
     sees_drafts,
 )
 
@@ -59,52 +61,22 @@ def issues_with(articles):
     return Issue.objects.filter(Exists(articles.filter(page__issue=OuterRef("pk"))))
 
 
-def pages_with(articles):
-    return Page.objects.filter(Exists(articles.filter(page=OuterRef("pk"))))
-
-
-def issue_pages(request, issue: Issue, *, bylines: bool = False, photos: bool = True) -> list[Page]:
-    """The issue's pages that have visible articles, each with its articles and its photos
-    (or, without ``photos``, only ``photo_count``, how many it has)."""
-    articles = (
-        Article.objects.visible_to(request.user).select_related("column").for_lists().order_by("position")
-    )
-    if bylines:
-        articles = articles.with_bylines()
-    visible_photos = Photo.objects.visible_to(request.user)
-    pages = (
-        Page.objects.filter(issue=issue).order_by("number").prefetch_related(Prefetch("articles", articles))
-    )
-    if photos:
-        pages = pages.prefetch_related(
-            Prefetch("photos", queryset=visible_photos.order_by("position").with_credits())
-        )
-    else:
-        counted = visible_photos.filter(page=OuterRef("pk")).order_by().values("pk")
-        pages = pages.annotate(photo_count=CountOf(counted))
-    result = []
-    for p in pages:
-        p.issue = issue  # every page's issue is this one: no query per page
-        if p.articles.all():
-            result.append(p)
-    return result
-
-
-def columns_with_counts(user=None, *, only_used: bool = False):
-    """The columns ``user`` may see, each with its count of published articles, counted up
-    to :data:`COUNT_BOUND` (``more_articles``: there are more, shown as “1000篇以上”).
+def columns_with_counts(user=None, *, only_used: bool = False) -> list[dict]:
+    """The columns ``user`` may see (rows with ``url``), each with its count of published
+    articles, counted up to :data:`COUNT_BOUND` (``more_articles``: there are more, shown
+    as “1000篇以上”).
 
     Readers see ``Column.objects.published()`` — columns with a published article, that
     is a count above 0 (filtered on the count, which comes from an index); so does
     everyone with ``only_used``. Whoever sees drafts also sees the unused columns.
     """
-    columns = list(Column.objects.with_article_counts(COUNT_BOUND).order_by("name"))
+    columns = rows.column_counts(COUNT_BOUND)
     for c in columns:
-        c.more_articles = c.article_count > COUNT_BOUND
-        c.article_count = min(c.article_count, COUNT_BOUND)
+        c["more_articles"] = c["article_count"] > COUNT_BOUND
+        c["article_count"] = min(c["article_count"], COUNT_BOUND)
     if only_used or not sees_drafts(user):
         # Filtered here: in SQL the count would run twice (in SELECT and in WHERE).
-        return [c for c in columns if c.article_count > 0]
+        return [c for c in columns if c["article_count"] > 0]
     return columns
 
 
@@ -128,6 +100,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def found(self) -> int:
         """The items counted: all of them, or ``bound + 1`` if there are more."""
+        if hasattr(self.object_list, "count_upto"):  # articles.rows.ArticleList
+            return self.object_list.count_upto(self.bound + 1)
         return self.object_list.order_by()[: self.bound + 1].count()
 
     @cached_property
@@ -173,7 +147,7 @@ def json_ld_text(data) -> str:
 
 def breadcrumbs(request, *trail: tuple[str, str]) -> dict:
     """A schema.org BreadcrumbList from (name, path) pairs, home first."""
-    items = [(settings.NEWSROOM_PAPER_NAME, reverse("site:home")), *trail]
+    items = [(settings.NEWSROOM_PAPER_NAME, cached_reverse("site:home")), *trail]
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
@@ -184,15 +158,12 @@ def breadcrumbs(request, *trail: tuple[str, str]) -> dict:
 
 
 def item_list(request, articles) -> dict:
+    """A schema.org ItemList of article rows (``id``, ``title``)."""
+    url = absolute(request, "/")[:-1] + id_url_format("site:article")  # the article paths are ASCII
     return {
         "@type": "ItemList",
         "itemListElement": [
-            {
-                "@type": "ListItem",
-                "position": i,
-                "url": absolute(request, a.get_absolute_url()),
-                "name": a.title,
-            }
+            {"@type": "ListItem", "position": i, "url": url.format(a["id"]), "name": a["title"]}
             for i, a in enumerate(articles, start=1)
         ],
     }
@@ -214,22 +185,26 @@ def photo_image_url(request, photos) -> str | None:
 @reader_cache
 def home(request):
     """The latest issue: its pages with their article titles and photos; the columns."""
-    visible = Article.objects.visible_to(request.user)
-    issue = issues_with(visible).order_by("-date").first()
-    pages = issue_pages(request, issue) if issue else []
-    previous_issue = None
-    if issue:
-        previous_issue = issues_with(visible).filter(date__lt=issue.date).order_by("-date").first()
+    drafts = sees_drafts(request.user)
+    issue = rows.latest_issue(drafts)
+    pages = rows.issue_pages(issue, drafts) if issue else []
+    if pages:
+        by_page = {p["id"]: [] for p in pages}
+        for photo in rows.issue_photos(issue["id"], drafts):
+            if photo.page_id in by_page:
+                by_page[photo.page_id].append(photo)
+        for p in pages:
+            p["photos"] = by_page[p["id"]]
     return render(
         request,
         "site/home.html",
         {
             "issue": issue,
-            "weekday": cn_weekday(issue.date) if issue else "",
+            "weekday": cn_weekday(issue["date"]) if issue else "",
             "pages": pages,
-            "previous_issue": previous_issue,
+            "previous_issue": rows.issue_before(issue["date"], drafts) if issue else None,
             "columns": columns_with_counts(request.user, only_used=True),
-            "canonical_url": absolute(request, reverse("site:home")),
+            "canonical_url": absolute(request, cached_reverse("site:home")),
         },
     )
 
@@ -238,21 +213,23 @@ def home(request):
 @reader_cache
 def issue(request, year, month, day):
     date = date_or_404(year, month, day)
-    obj = get_object_or_404(Issue, date=date)
-    pages = issue_pages(request, obj, bylines=True, photos=False)
+    obj = rows.issue_on(date)
+    if obj is None:
+        raise Http404("没有这一期")
+    drafts = sees_drafts(request.user)
+    pages = rows.issue_pages(obj, drafts, bylines=True)
     if not pages:
         raise Http404("这一期没有已发布的稿件")
-    visible = Article.objects.visible_to(request.user)
-    canonical = absolute(request, obj.get_absolute_url())
+    canonical = absolute(request, obj["url"])
     return render(
         request,
         "site/issue.html",
         {
             "issue": obj,
-            "weekday": cn_weekday(obj.date),
+            "weekday": cn_weekday(date),
             "pages": pages,
-            "previous_issue": issues_with(visible).filter(date__lt=date).order_by("-date").first(),
-            "next_issue": issues_with(visible).filter(date__gt=date).order_by("date").first(),
+            "previous_issue": rows.issue_before(date, drafts),
+            "next_issue": rows.issue_after(date, drafts),
             "canonical_url": canonical,
             "json_ld": json_ld_text(
                 {
@@ -264,16 +241,16 @@ def issue(request, year, month, day):
                             "url": canonical,
                             "inLanguage": "zh-CN",
                             "datePublished": date.isoformat(),
-                            "mainEntity": item_list(request, [a for p in pages for a in p.articles.all()]),
+                            "mainEntity": item_list(request, [a for p in pages for a in p["articles"]]),
                         },
                         breadcrumbs(
                             request,
-                            ("往期", reverse("site:archive")),
+                            ("往期", cached_reverse("site:archive")),
                             (
                                 f"{date.year}年{date.month}月",
-                                reverse("site:archive-month", args=[date.year, date.month]),
+                                cached_reverse("site:archive-month", year=date.year, month=date.month),
                             ),
-                            (f"{date.year}年{date.month}月{date.day}日", obj.get_absolute_url()),
+                            (f"{date.year}年{date.month}月{date.day}日", obj["url"]),
                         ),
                     ],
                 }
@@ -285,18 +262,15 @@ def issue(request, year, month, day):
 @require_safe
 @reader_cache
 def page(request, pk):
-    obj = get_object_or_404(Page.objects.select_related("issue"), pk=pk)
-    date = obj.issue.date
-    visible = Article.objects.visible_to(request.user)
-    articles = list(visible.filter(page=obj).select_related("column").with_bylines().order_by("position"))
+    obj = rows.page(pk)
+    if obj is None:
+        raise Http404("没有这一版")
+    drafts = sees_drafts(request.user)
+    articles = rows.page_articles(obj.pk, drafts)
     if not articles:
         raise Http404("这一版没有已发布的稿件")
-    for a in articles:
-        a.page = obj
-    photos = list(Photo.objects.visible_to(request.user).filter(page=obj).order_by("position").with_credits())
-    siblings = list(
-        pages_with(visible).filter(issue=obj.issue).order_by("number").values("pk", "number", "name")
-    )
+    photos = rows.page_photos(obj.pk, drafts)
+    siblings = rows.sibling_pages(obj.issue_id, drafts)
     numbers = [s["number"] for s in siblings]
     here = numbers.index(obj.number)
     return render(
@@ -305,7 +279,7 @@ def page(request, pk):
         {
             "page": obj,
             "issue": obj.issue,
-            "weekday": cn_weekday(date),
+            "weekday": cn_weekday(obj.issue.date),
             "articles": articles,
             "photos": photos,
             "sibling_pages": siblings,
@@ -347,34 +321,15 @@ def _part_link(request, other: Article | None) -> Article | None:
 @require_safe
 @reader_cache
 def article(request, pk):
-    obj = (
-        Article.objects.visible_to(request.user)
-        .select_related("page__issue", "column", "continued_from__page__issue")
-        .filter(pk=pk)
-        .first()
-    )
+    drafts = sees_drafts(request.user)
+    obj = rows.article(pk, drafts)
     if obj is None:
         return _merged_article_redirect(pk)
-    date = obj.page.issue.date
-    bylines = list(obj.bylines.select_related("person").order_by("order", "pk"))
-    photos = list(
-        Photo.objects.visible_to(request.user).filter(article=obj).order_by("position").with_credits()
-    )
-    siblings = list(
-        Article.objects.visible_to(request.user)
-        .filter(page=obj.page)
-        .order_by("position")
-        .values("pk", "position", "title")
-    )
+    bylines = rows.article_bylines(obj.pk)
+    photos = rows.article_photos(obj.pk, drafts)
+    siblings = rows.article_siblings(obj.page_id, drafts)
     positions = [s["position"] for s in siblings]
     here = positions.index(obj.position)
-    # The continuation is in the same issue; saying so lets the database start from the
-    # issue's pages (SQLite's statistics make the all-NULL continued_from index look useless).
-    continued_in = (
-        Article.objects.select_related("page__issue")
-        .filter(continued_from=obj, page__issue_id=obj.page.issue_id)
-        .first()
-    )
     canonical = absolute(request, obj.get_absolute_url())
     response = render(
         request,
@@ -383,13 +338,13 @@ def article(request, pk):
             "article": obj,
             "page": obj.page,
             "issue": obj.page.issue,
-            "weekday": cn_weekday(date),
+            "weekday": cn_weekday(obj.page.issue.date),
             "bylines": bylines,
             "photos": photos,
             "previous_article": siblings[here - 1] if here > 0 else None,
             "next_article": siblings[here + 1] if here + 1 < len(siblings) else None,
             "continued_from": _part_link(request, obj.continued_from),
-            "continued_in": _part_link(request, continued_in),
+            "continued_in": _part_link(request, rows.continued_in(obj)),
             "is_preview": not obj.is_published,
             "canonical_url": canonical,
             "og_image": photo_image_url(request, photos),
@@ -430,9 +385,9 @@ def news_article_json_ld(request, obj: Article, bylines, photos, canonical: str)
         "author": [
             {
                 "@type": "Person",
-                "name": b.person.name,
-                "url": absolute(request, b.person.get_absolute_url()),
-                **({"jobTitle": b.role} if b.role else {}),
+                "name": b["person__name"],
+                "url": absolute(request, id_path("site:person", b["person_id"])),
+                **({"jobTitle": b["role"]} if b["role"] else {}),
             }
             for b in bylines
         ],
@@ -459,31 +414,24 @@ def columns(request):
 @require_safe
 @reader_cache
 def column(request, slug):
-    obj = get_object_or_404(Column.objects.visible_to(request.user), slug=slug)
-    articles = (
-        Article.objects.visible_to(request.user)
-        .filter(column=obj)
-        .select_related("page__issue")
-        .for_lists()
-        .with_bylines()
-        .newest_first()
-    )
-    page_obj = paginate(request, articles, bound=COUNT_BOUND)
-    for a in page_obj:
-        a.column = obj
-    canonical = absolute(request, obj.get_absolute_url())
+    drafts = sees_drafts(request.user)
+    obj = rows.column(slug, drafts)
+    if obj is None:
+        raise Http404("没有这个栏目")
+    page_obj = paginate(request, rows.column_articles(obj["id"], drafts), bound=COUNT_BOUND)
+    canonical = absolute(request, obj["url"])
     json_ld = {
         "@context": "https://schema.org",
         "@graph": [
             {
                 "@type": "CollectionPage",
-                "name": obj.name,
-                "description": obj.description,
+                "name": obj["name"],
+                "description": obj["description"],
                 "url": canonical,
                 "inLanguage": "zh-CN",
                 "mainEntity": item_list(request, page_obj),
             },
-            breadcrumbs(request, ("栏目", reverse("site:columns")), (obj.name, obj.get_absolute_url())),
+            breadcrumbs(request, ("栏目", cached_reverse("site:columns")), (obj["name"], obj["url"])),
         ],
     }
     return render(
@@ -496,31 +444,15 @@ def column(request, slug):
 @require_safe
 @reader_cache
 def person(request, pk):
-    obj = get_object_or_404(Person, pk=pk)
-    # Through the person's bylines in print order (their copies of the article's date, page
-    # and position, on the person's first byline of each article): the byline index walks
-    # them newest first, however many there are.
-    articles = (
-        Article.objects.visible_to(request.user)
-        .filter(bylines__person=obj, bylines__issue_date__isnull=False)
-        .with_page()
-        .for_lists()
-        .with_bylines()
-        .order_by("-bylines__issue_date", "bylines__page_number", "bylines__position", "pk")
-    )
-    page_obj = paginate(request, articles, bound=PERSON_COUNT_BOUND)
-    # Through the person's credits in print order (their copies of the photo's date, page
-    # and position), as the articles through the bylines.
-    photos = list(
-        Photo.objects.visible_to(request.user)
-        .filter(credits__person=obj)
-        .select_related("page__issue")
-        .with_credits()
-        .order_by("-credits__issue_date", "credits__page_number", "credits__position", "pk")[:PERSON_PHOTOS]
-    )
+    obj = rows.person(pk)
+    if obj is None:
+        raise Http404("没有这个人")
+    drafts = sees_drafts(request.user)
+    page_obj = paginate(request, rows.person_articles(pk, drafts), bound=PERSON_COUNT_BOUND)
+    photos = rows.person_photos(pk, drafts, PERSON_PHOTOS)
     if not page_obj.paginator.count and not photos:
         raise Http404("此人没有已发布的作品")
-    canonical = absolute(request, obj.get_absolute_url())
+    canonical = absolute(request, obj["url"])
     json_ld = {
         "@context": "https://schema.org",
         "@graph": [
@@ -530,13 +462,13 @@ def person(request, pk):
                 "inLanguage": "zh-CN",
                 "mainEntity": {
                     "@type": "Person",
-                    "name": obj.name,
-                    **({"description": obj.affiliation} if obj.affiliation else {}),
+                    "name": obj["name"],
+                    **({"description": obj["affiliation"]} if obj["affiliation"] else {}),
                     "url": canonical,
                 },
                 "hasPart": item_list(request, page_obj),
             },
-            breadcrumbs(request, (obj.name, obj.get_absolute_url())),
+            breadcrumbs(request, (obj["name"], obj["url"])),
         ],
     }
     return render(

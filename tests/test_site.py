@@ -462,6 +462,40 @@ def test_ocr_text_is_escaped_everywhere(client, db):
     assert "</" not in ld and json.loads(ld)["headline"] == f"标题{evil}"
 
 
+def test_list_rows_are_escaped_like_the_templates(client, db):
+    """The lists rendered in Python (issue, column, person, page) escape every value as the
+    templates do: titles, subtitles, kickers, column and people's names, quotes included."""
+    page = factories.PageFactory(issue=factories.IssueFactory(date=DAY), number=3)
+    evil = "<i>\"引\" & '号'</i>"
+    escaped = "&lt;i&gt;&quot;引&quot; &amp; &#x27;号&#x27;&lt;/i&gt;"
+    column = factories.ColumnFactory(name=f"栏目{evil}")
+    art = factories.ArticleFactory(
+        page=page,
+        position=1,
+        title=f"标题{evil}",
+        kicker=f"引题{evil}",
+        subtitle=f"副题{evil}",
+        column=column,
+    )
+    person = factories.PersonFactory(name=f"记{evil}")
+    factories.BylineFactory(article=art, person=person, role=Role.REPORTER)
+    for url in [
+        "/2020/10/23/",
+        page.get_absolute_url(),
+        person.get_absolute_url(),
+        column.get_absolute_url(),
+    ]:
+        body = html(client.get(url))
+        assert "<i>" not in body, url
+        for text in ("标题", "副题", "记"):
+            assert text + escaped in body, (url, text)
+        if url != page.get_absolute_url():
+            assert "引题" + escaped in body, url
+        assert (
+            f'<span class="role">记者</span> <a href="{person.get_absolute_url()}">记{escaped}</a>' in body
+        ), url
+
+
 # ---------------------------------------------------------------- drafts
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from html import escape
 
-from articles.models import cached_reverse, id_path
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import cached_reverse, id_path, id_url_format
 
 register = template.Library()
 
@@ -26,19 +28,26 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+ESTIMATED_DATE = (
+    '<span class="date-estimated" title="这一期的出版日期是根据版面内容推测的，尚未核实。">'
+    "（日期为推测）</span>"
+)
+
+
+def _issue_date(date, estimated: bool) -> str:
+    text = f"{date.year}年{date.month}月{date.day}日"
+    return SafeString(text + ESTIMATED_DATE) if estimated else text
+
+
 @register.filter
 def issue_date(issue) -> str:
-    """An issue's date as readers see it: 2020年10月23日, marked when it is only an estimate."""
+    """An issue's date as readers see it: 2020年10月23日, marked when it is only an estimate
+    (an Issue or a row of ``articles.rows.ISSUE_FIELDS``)."""
     if issue is None:
         return ""
-    text = cn_date(issue.date)
-    if not issue.date_estimated:
-        return text
-    return format_html(
-        '{}<span class="date-estimated" title="{}">（日期为推测）</span>',
-        text,
-        "这一期的出版日期是根据版面内容推测的，尚未核实。",
-    )
+    if isinstance(issue, dict):
+        return _issue_date(issue["date"], issue["date_estimated"])
+    return _issue_date(issue.date, issue.date_estimated)
 
 
 @register.simple_tag(takes_context=True)
@@ -69,65 +78,79 @@ def dated_page_url(issue_date, number) -> str:
 
 
 @register.simple_tag
+def person_url(pk) -> str:
+    """A person's page from their id."""
+    return id_path("site:person", pk)
+
+
+@register.simple_tag
 def article_url(pk) -> str:
     """An article's permanent address from its id."""
     return id_path("site:article", pk)
 
 
+def _bylines(rows) -> str:
+    """``(role, person_id, name)`` triples as 记者 马学礼 通讯员 郑莉, names linked, escaped."""
+    person = id_url_format("site:person")
+    names = " ".join(
+        f'<span class="role">{escape(role)}</span> <a href="{person.format(int(pk))}">{escape(name)}</a>'
+        if role
+        else f'<a href="{person.format(int(pk))}">{escape(name)}</a>'
+        for role, pk, name in rows
+    )
+    return f'<span class="bylines">{names}</span>'
+
+
 @register.simple_tag
 def bylines_html(bylines) -> str:
-    """记者 马学礼 通讯员 郑莉, each name linking to the person's page (``_bylines.html``)."""
+    """记者 马学礼 通讯员 郑莉, each name linking to the person's page: Byline instances (with
+    their person) or rows of ``articles.rows.BYLINE_FIELDS``."""
     if not bylines:
         return ""
-    names = format_html_join(
-        " ",
-        '{}<a href="{}">{}</a>',
-        (
-            (
-                format_html('<span class="role">{}</span> ', b.role) if b.role else "",
-                b.person.get_absolute_url(),
-                b.person.name,
-            )
-            for b in bylines
-        ),
-    )
-    return format_html('<span class="bylines">{}</span>', names)
+    if isinstance(bylines[0], dict):
+        rows = [(b["role"], b["person_id"], b["person__name"]) for b in bylines]
+    else:
+        rows = [(b.role, b.person_id, b.person.name) for b in bylines]
+    return SafeString(_bylines(rows))
 
 
 @register.simple_tag
-def article_item(item, heading: str = "h2", show_column: bool = False) -> str:
-    """One article in a list (issue, column, person pages): kicker, linked title, subtitle,
+def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
+    """Articles in a list (issue, column, person pages), from rows of
+    ``articles.rows.ITEM_FIELDS`` with their ``bylines``: kicker, linked title, subtitle,
     its page and date, its column, its bylines — every value escaped.
 
-    Python rather than an included template: an issue page lists 64 articles, and an
-    ``{% include %}`` each cost more than everything else on the page."""
+    One string join in Python rather than a template per article: an issue page lists
+    64 articles, and an ``{% include %}`` (or a tag call) each cost more than the rest of
+    the page. URLs are made from the patterns reversed once (``id_path``)."""
     heading = heading if heading in ("h2", "h3") else "h2"
-    page = item.page
-    parts = ['<li class="article-item">\n']
-    if item.kicker:
-        parts.append(format_html('  <p class="kicker">{}</p>\n', item.kicker))
-    draft = ' <span class="draft-tag">草稿</span>' if item.status == "draft" else ""
-    parts.append(
-        format_html(
-            '  <{h} class="item-title"><a href="{}">{}</a>{}</{h}>\n',
-            item.get_absolute_url(),
-            item.title,
-            mark_safe(draft),
-            h=mark_safe(heading),
+    article, page = id_url_format("site:article"), id_url_format("site:page")
+    dates: dict = {}
+    parts = []
+    for item in items:
+        parts.append('<li class="article-item">\n')
+        if item["kicker"]:
+            parts.append(f'  <p class="kicker">{escape(item["kicker"])}</p>\n')
+        draft = ' <span class="draft-tag">草稿</span>' if item["status"] == "draft" else ""
+        parts.append(
+            f'  <{heading} class="item-title"><a href="{article.format(int(item["id"]))}">'
+            f"{escape(item['title'])}</a>{draft}</{heading}>\n"
         )
-    )
-    if item.subtitle:
-        parts.append(format_html('  <p class="subtitle">{}</p>\n', item.subtitle))
-    meta = [
-        format_html('<a href="{}">{} {}</a>', page.get_absolute_url(), issue_date(page.issue), page.label)
-    ]
-    if show_column and item.column_id and item.column:
-        meta.append(format_html(' · <a href="{}">{}</a>', item.column.get_absolute_url(), item.column.name))
-    bylines = item.bylines.all()
-    if bylines:
-        meta.append(format_html(" · {}", bylines_html(bylines)))
-    parts.append(format_html('  <p class="meta">\n    {}\n  </p>\n</li>', mark_safe("".join(meta))))
-    return mark_safe("".join(parts))
+        if item["subtitle"]:
+            parts.append(f'  <p class="subtitle">{escape(item["subtitle"])}</p>\n')
+        key = (item["page__issue__date"], item["page__issue__date_estimated"])
+        date = dates.get(key)
+        if date is None:
+            date = dates[key] = _issue_date(*key)
+        page_link = page.format(int(item["page_id"]))
+        parts.append(f'  <p class="meta">\n    <a href="{page_link}">{date} {item["page__number"]:02d}版</a>')
+        if show_column and item["column_id"]:
+            url = cached_reverse("site:column", slug=item["column__slug"])
+            parts.append(f' · <a href="{escape(url)}">{escape(item["column__name"])}</a>')
+        if item["bylines"]:
+            parts.append(" · " + bylines_html(item["bylines"]))
+        parts.append("\n  </p>\n</li>")
+    return SafeString("".join(parts))
 
 
 @register.simple_tag(takes_context=True)
