@@ -1,9 +1,10 @@
 """The reader website: server-rendered pages, a constant number of queries each.
 
-The lookups are in articles/rows.py (prepared queries, plain rows); long lists are rendered
-by articles.templatetags.reader. Readers see published articles only; a logged-in staff user also sees drafts, marked
-as such (the article page shows a 草稿预览 banner and is not indexed). Anonymous
-responses are cached by :func:`articles.cache.reader_cache`, cleared by any content change.
+The lookups are in articles/rows.py (prepared queries, plain rows); long lists are
+rendered by articles.templatetags.reader. Readers see published articles only; a logged-in
+staff user also sees drafts, marked as such (the article page shows a 草稿预览 banner and
+is not indexed). Anonymous responses are cached by :func:`articles.cache.reader_cache`,
+made stale by the changes to what they show.
 """
 
 from __future__ import annotations
