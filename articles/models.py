@@ -91,8 +91,8 @@ def _id_pattern(name: str, prefix: str, urlconf) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _reversed(name: str, prefix: str, urlconf, kwargs: tuple) -> str:
-    return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
+def _reversed(name: str, prefix: str, urlconf, args: tuple, kwargs: tuple) -> str:
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None, urlconf=urlconf)
 
 
 def id_path(name: str, pk: int) -> str:
@@ -107,9 +107,10 @@ def id_url_format(name: str) -> str:
     return _id_pattern(name, get_script_prefix(), get_urlconf()).replace(str(_ID_MARK), "{}", 1)
 
 
-def cached_reverse(name: str, **kwargs) -> str:
-    """``reverse(name, kwargs=kwargs)``, remembered (URLs by slug or date that pages repeat)."""
-    return _reversed(name, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))
+def cached_reverse(name: str, *args, **kwargs) -> str:
+    """``reverse(name, args, kwargs)``, remembered (the site's fixed links, URLs by slug or
+    date that pages repeat)."""
+    return _reversed(name, get_script_prefix(), get_urlconf(), args, tuple(sorted(kwargs.items())))
 
 
 @receiver(setting_changed)

@@ -264,19 +264,14 @@ def _photos(found: list[dict], using: str = "default") -> list[Photo]:
         for c in _batch_credits.rows(*batch):
             credits[c["photo_id"]].append(c)
     photos = []
+    page_url = id_url_format("site:page")
     for row in found:
         photo = Photo.from_db(using, PHOTO_FIELDS, [row[name] for name in PHOTO_FIELDS])
         photo.shown_credits = credits[row["id"]]
-        if "page__number" in row:
-            page = Page.from_db(
-                using, ("id", "issue_id", "number"), (row["page_id"], None, row["page__number"])
-            )
-            page.issue = Issue.from_db(
-                using,
-                ("id", "date", "date_estimated"),
-                (None, row["page__issue__date"], row["page__issue__date_estimated"]),
-            )
-            photo.page = page
+        if "page__number" in row:  # where the photo was printed (a person's photos)
+            photo.page_url = page_url.format(row["page_id"])
+            photo.page_date = row["page__issue__date"]
+            photo.page_label = f"{row['page__number']:02d}版"
         photos.append(photo)
     return photos
 
@@ -294,7 +289,8 @@ def article_photos(article_id: int, drafts: bool) -> list[Photo]:
 
 
 def person_photos(person_id: int, drafts: bool, limit: int) -> list[Photo]:
-    """The photos credited to the person, newest first (with their page and issue)."""
+    """The photos credited to the person, newest first, each with where it was printed:
+    ``page_url``, ``page_date`` (the issue's date) and ``page_label`` (03版)."""
     return _photos(_person_photos.rows(person_id, drafts=drafts, limit=limit))
 
 

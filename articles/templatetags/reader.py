@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from articles.models import cached_reverse, id_path, id_url_format
 
@@ -57,6 +63,30 @@ def paper_line(context, page) -> str:
     return format_html(
         "《{}》({} {})", context.get("paper_name", ""), f"{d:%Y}年{d:%m}月{d:%d}日", page.label
     )
+
+
+@register.simple_tag
+def cached_url(name, *args) -> str:
+    """``{% url name arg… %}``, reversed once per process (every page links the same dozen)."""
+    return cached_reverse(name, *args)
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path: str, static_url: str) -> str:
+    return static(path)
+
+
+@register.simple_tag
+def cached_static(path) -> str:
+    """``{% static path %}``, looked up once per process (the hashed name of a collected
+    file does not change while the process runs; collectstatic is followed by a restart)."""
+    return _static(path, settings.STATIC_URL)
+
+
+@receiver(setting_changed)
+def _forget_static(setting, **kwargs):
+    if setting in ("STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS"):
+        _static.cache_clear()
 
 
 @register.simple_tag
@@ -159,6 +189,57 @@ def page_query(context, number) -> str:
     params = context["request"].GET.copy()
     params["p"] = number
     return "?" + params.urlencode()
+
+
+#: The photos' ``sizes``: a column of at most 24rem beside the text, the full width on a phone.
+PHOTO_SIZES = "(min-width: 40rem) 24rem, 100vw"
+
+
+@register.simple_tag
+def photo_figure(photo, anchor: bool = False, eager: bool = False) -> str:
+    """One photo as a ``<figure>``: its renditions (``srcset``/``sizes``, WebP first, width
+    and height; lazy unless ``eager``), title, caption and credits (``photo.shown_credits``,
+    rows of ``articles.rows.CREDIT_FIELDS``), every value escaped. ``anchor``: with
+    ``id="photo-N"`` (its position), which the page's links point at."""
+    from articles.images import renditions as photo_renditions
+
+    parts = [
+        f'<figure class="photo" id="photo-{int(photo.position)}">\n  '
+        if anchor
+        else '<figure class="photo">\n  '
+    ]
+    r = photo_renditions(photo)
+    if r:
+        alt = escape(Truncator(photo.title or photo.caption).chars(60))
+        loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
+        parts.append(
+            "<picture>"
+            f'\n    <source type="image/webp" srcset="{escape(r["webp_srcset"])}" sizes="{PHOTO_SIZES}">'
+            f'\n    <img src="{escape(r["src"])}" srcset="{escape(r["srcset"])}" sizes="{PHOTO_SIZES}" '
+            f'width="{int(r["width"])}" height="{int(r["height"])}" alt="{alt}"{loading} decoding="async">'
+            "\n  </picture>"
+        )
+    parts.append("\n  <figcaption>\n    ")
+    if photo.title:
+        parts.append(f'<strong class="photo-title">{escape(photo.title)}</strong>')
+    parts.append("\n    ")
+    if photo.caption:
+        parts.append(f'<span class="caption">{escape(photo.caption)}</span>')
+    parts.append("\n    ")
+    credits = photo.shown_credits
+    if credits or photo.agency:
+        person = id_url_format("site:person")
+        names = "、".join(
+            (f"{escape(c['role'])} " if c["role"] and c["role"] != "摄影" else "")
+            + f'<a href="{person.format(int(c["person_id"]))}">{escape(c["person__name"])}</a>'
+            for c in credits
+        )
+        agency = ""
+        if photo.agency:
+            agency = f"（{escape(photo.agency)}）" if credits else f"{escape(photo.agency)}供图"
+        parts.append(f'\n    <span class="credit">{names}{" 摄" if credits else ""}{agency}</span>\n    ')
+    parts.append("\n  </figcaption>\n</figure>\n")
+    return SafeString("".join(parts))
 
 
 @register.filter
