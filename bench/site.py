@@ -10,10 +10,14 @@ What it does (everything lives under bench/out/, which git ignores):
    middleware), and ``collectstatic`` into bench/out/staticfiles;
    ``ANALYZE`` gives SQLite's planner its statistics (as ``PRAGMA optimize`` would);
 3. gunicorn with 1 sync worker on 127.0.0.1, ``DJANGO_DEBUG=0`` and a throwaway secret;
-4. ``wrk -t1 -c8 -d10s`` against the hello-world view and the home, issue, page,
-   article, column and person pages, first with the page cache as configured and then
-   with the cache off (``--no-uncached`` skips that run), printing a markdown table of
-   requests per second and 95th-percentile latency.
+4. ``wrk -t1 -c8 -d10s`` against the home, issue, page, article, column and person
+   pages, each right after a run of the hello-world view (so each page's share is of a
+   hello-world measured under the same load of the machine), first with the page cache
+   as configured and then with the cache off (``--no-uncached`` skips that run), printing
+   a markdown table of requests per second, 95th-percentile latency and the CPU time per
+   request: the gunicorn worker's (user + system, from /proc) plus, on PostgreSQL, the
+   server backends' serving it. The CPU share (hello-world's CPU per request over the
+   page's) does not move with what else runs on the machine; the req/s share does.
 
 Run it (takes a few minutes)::
 
@@ -240,7 +244,43 @@ def drain(port: int, seconds: float = 120) -> None:
             return
 
 
-def run_wrk(port: int, url: str, duration: int, connections: int) -> tuple[float, float, int]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(proc: subprocess.Popen) -> list[int]:
+    """The gunicorn worker(s) under the master ``proc``, and on PostgreSQL the backends
+    connected to the bench database (the worker's connection: CONN_MAX_AGE keeps it)."""
+    pids = []
+    for task in Path(f"/proc/{proc.pid}/task").iterdir():
+        pids += [int(p) for p in (task / "children").read_text().split()]
+    if DATABASE_URL.startswith("postgres"):
+        import dj_database_url
+        import psycopg
+
+        cfg = dj_database_url.parse(DATABASE_URL)
+        with psycopg.connect(
+            dbname=cfg["NAME"], user=cfg["USER"], host=cfg["HOST"] or None, port=cfg["PORT"] or None
+        ) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        pids += [pid for (pid,) in rows]
+    return pids
+
+
+def run_wrk(port: int, url: str, duration: int, connections: int, pids: list[int]) -> tuple:
+    """requests/s, p95 ms, errors and CPU ms per request of ``pids``."""
+    cpu_before = cpu_seconds(pids)
     out = subprocess.run(
         [
             "wrk",
@@ -256,20 +296,29 @@ def run_wrk(port: int, url: str, duration: int, connections: int) -> tuple[float
         text=True,
         check=True,
     ).stdout
+    cpu = cpu_seconds(pids) - cpu_before
     m = re.search(r"^BENCH (\S+) (\S+) (\d+) (\d+)$", out, re.M)
     if not m:
         raise RuntimeError(f"unexpected wrk output:\n{out}")
-    return float(m.group(1)), float(m.group(2)), int(m.group(3))
+    requests = max(int(m.group(4)), 1)
+    return float(m.group(1)), float(m.group(2)), int(m.group(3)), 1000 * cpu / requests
 
 
-def measure(urls, duration, connections, extra_env) -> dict[str, tuple[float, float, int]]:
+def measure(urls, duration, connections, extra_env) -> dict[str, tuple]:
+    """Each page's (req/s, p95 ms, errors, CPU ms/request) and the hello-world run just
+    before it."""
     port = free_port()
     proc = start_gunicorn(port, extra_env)
     try:
         check(port, urls)  # every page answers 200 (and the cache is warm)
+        pids = server_pids(proc)
         results = {}
         for name, url in urls.items():
-            results[name] = run_wrk(port, url, duration, connections)
+            if name == "hello-world":
+                continue
+            hello = run_wrk(port, urls["hello-world"], duration, connections, pids)
+            drain(port)
+            results[name] = (run_wrk(port, url, duration, connections, pids), hello)
             drain(port)
         return results
     finally:
@@ -282,9 +331,11 @@ def main(argv=None) -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--pages", help="only these page types, e.g. home,issue")
     parser.add_argument("--reuse", action="store_true", help="keep bench/out/site.sqlite3 if it exists")
     parser.add_argument("--index", action="store_true", help="also build the search index (slower)")
     parser.add_argument("--no-uncached", action="store_true", help="skip the run with the page cache off")
+    parser.add_argument("--no-cached", action="store_true", help="skip the run with the page cache on")
     parser.add_argument(
         "--database-url", help="measure an archive already built there (bench/archive.py), e.g. PostgreSQL"
     )
@@ -303,39 +354,47 @@ def main(argv=None) -> int:
         analyze()
     collectstatic()
     urls = pick_urls()
+    if args.pages:
+        wanted = {"hello-world", *args.pages.split(",")}
+        urls = {name: url for name, url in urls.items() if name in wanted}
     print("== pages:", ", ".join(f"{k} {v}" for k, v in urls.items()), flush=True)
 
-    runs = {"cached": measure(urls, args.duration, args.connections, {"BENCH_NO_CACHE": "0"})}
+    runs = {}
+    if not args.no_cached:
+        runs["cached"] = measure(urls, args.duration, args.connections, {"BENCH_NO_CACHE": "0"})
     if not args.no_uncached:
         runs["uncached"] = measure(urls, args.duration, args.connections, {"BENCH_NO_CACHE": "1"})
 
-    hello = runs["cached"]["hello-world"][0]
     print()
     print(
         f"gunicorn 1 sync worker, `wrk -t1 -c{args.connections} -d{args.duration}s` on 127.0.0.1, "
         f"{'PostgreSQL' if DATABASE_URL.startswith('postgres') else 'SQLite'}, "
         f"{count_articles():,} articles; load average {os.getloadavg()[0]:.1f} at the end"
     )
-    print("(each share is of the hello-world view measured in the same run: cached, cache off)")
-    print()
-    header = "| page | URL | req/s (cached) | p95 ms (cached) | share of hello-world |"
-    rule = "| --- | --- | ---: | ---: | ---: |"
-    if "uncached" in runs:
-        header += " req/s (cache off) | p95 ms (cache off) | share of hello-world (cache off) |"
-        rule += " ---: | ---: | ---: |"
-    print(header)
-    print(rule)
-    for name, url in urls.items():
-        rps, p95, errors = runs["cached"][name]
-        row = f"| {name} | `{url}` | {rps:,.0f} | {p95:.1f} | {rps / hello:.0%} |"
-        if "uncached" in runs:
-            u_rps, u_p95, u_err = runs["uncached"][name]
-            errors += u_err
-            u_hello = runs["uncached"]["hello-world"][0]
-            row += f" {u_rps:,.0f} | {u_p95:.1f} | {u_rps / u_hello:.1%} |"
-        if errors:
-            row += f" ({errors} errors)"
-        print(row)
+    print(
+        "(req/s share: of the hello-world run just before the page; CPU: the worker's"
+        + (" + PostgreSQL's" if DATABASE_URL.startswith("postgres") else "")
+        + " CPU ms per request, share = hello-world's over the page's)"
+    )
+    for mode, label in (("cached", "page cache on"), ("uncached", "page cache off")):
+        if mode not in runs:
+            continue
+        print()
+        print(f"{label}:")
+        print()
+        print(
+            "| page | URL | req/s | p95 ms | hello-world req/s | share of hello-world "
+            "| CPU ms/req | hello-world CPU ms/req | CPU share |"
+        )
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, ((rps, p95, errors, cpu), (h_rps, _, h_err, h_cpu)) in runs[mode].items():
+            row = (
+                f"| {name} | `{urls[name]}` | {rps:,.0f} | {p95:.1f} | {h_rps:,.0f} | {rps / h_rps:.1%} "
+                f"| {cpu:.2f} | {h_cpu:.2f} | {h_cpu / cpu:.1%} |"
+            )
+            if errors + h_err:
+                row += f" ({errors + h_err} errors)"
+            print(row)
     return 0
 
 
