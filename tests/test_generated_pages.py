@@ -39,13 +39,13 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 
 # what the parser achieves on FIXED_SEEDS today (raise as it improves; the figures are
 # printed by `bench/parse_score.py --pages 80 --seed 1000`)
-FLOOR_SCORE = 91.9
+FLOOR_SCORE = 91.95
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 0  # characters of article text nowhere in the parse, over all fixed pages
 MAX_SILENT_ERRORS = 48
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 29
+MAX_NEEDLESS_FLAGS = 28
 
 
 @pytest.fixture(scope="module")

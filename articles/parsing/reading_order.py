@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import add
 
 from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
@@ -50,6 +51,8 @@ BETWEEN_MAX = 0.3  # … up to this much
 # a block under another story that shares more of its wording with the open end's story than
 # with the story it sits under (each side: the share of the block's character pairs it holds)
 TOPIC = 3.0  # … times the difference of the two shares
+TOPIC_SAMPLE = 40  # the wording of a block: the character pairs of its opening characters
+LIKELY_AFFINITY = 0.5  # a join needing more topic evidence than this is not weighed (rare)
 JOIN_MIN = 0.5  # a join scoring less than this is never made
 # -- confidence of a join: how much better the best assignment is than the best without it -----
 KEEP = 0.15  # less: the block stays where it is, both sides flagged
@@ -224,46 +227,60 @@ class _Topics:
             if not isinstance(block, ShortRun) and block.role in _CLOSES:
                 at, heading = i + 1, True  # the piece is closed: the next block begins anew
         self._grams: dict[int, frozenset[str]] = {}
-        self._spans: dict[tuple[int, int], frozenset[str]] = {}
+        self._first: dict[int, dict[str, int]] = {}  # per story: each pair's first block
+        self._before: dict[int, int] = {}  # per block: its pairs seen before it in its story
+        self._words: dict[int, frozenset[str]] = {}  # per story: all its pairs
 
     def grams(self, i: int) -> frozenset[str]:
         g = self._grams.get(i)
         if g is None:
-            g = self._grams[i] = frozenset(_pairs(_all_text(self.blocks[i])))
+            g = self._grams[i] = frozenset(_pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE]))
         return g
 
-    def span(self, lo: int, hi: int) -> frozenset[str]:
-        """The character pairs of blocks ``lo`` to ``hi`` (inclusive)."""
-        g = self._spans.get((lo, hi))
-        if g is None:
-            g = self._spans[lo, hi] = frozenset().union(*(self.grams(i) for i in range(lo, hi + 1)))
-        return g
+    def first_seen(self, story: int) -> dict[str, int]:
+        """For the story beginning at block ``story``: each character pair of its blocks and
+        the first block that has it."""
+        first = self._first.get(story)
+        if first is None:
+            first = self._first[story] = {}
+            start, i = self.start, story
+            while i < len(start) and start[i] == story:
+                for g in self.grams(i):
+                    first.setdefault(g, i)
+                i += 1
+        return first
+
+    def seen_before(self, h: int) -> int:
+        """How many of block ``h``'s character pairs the story it sits under has before it."""
+        n = self._before.get(h)
+        if n is None:
+            first = self.first_seen(self.start[h])
+            n = self._before[h] = sum(1 for g in self.grams(h) if first[g] < h)
+        return n
 
     def affinity(self, e: int, h: int) -> float:
         """How much more of block ``h``'s wording the story of the end ``e`` holds than the
-        story ``h`` sits under (-1..1; 0 when they are the same story)."""
+        story ``h`` sits under does before it: -1..1, 0 when they are the same story."""
         start = self.start
         if start[h] <= e:
             return 0.0
         own = self.grams(h)
         if not own:
             return 0.0
-        theirs = self.span(start[e], e)
-        here = self.span(start[h], h - 1) if start[h] < h else frozenset()
-        return (len(own & theirs) - len(own & here)) / len(own)
+        theirs = self._words.get(start[e])
+        if theirs is None:
+            theirs = self._words[start[e]] = frozenset(self.first_seen(start[e]))
+        return (len(own & theirs) - self.seen_before(h)) / len(own)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _pairs(text: str) -> set[str]:
     """The pairs of adjacent CJK characters in ``text``."""
     out: set[str] = set()
-    prev = ""
-    for ch in text:
-        if "\u4e00" <= ch <= "\u9fff":
-            if prev:
-                out.add(prev + ch)
-            prev = ch
-        else:
-            prev = ""
+    for run in _CJK_RUN.findall(text):
+        out.update(map(add, run, run[1:]))
     return out
 
 
@@ -307,19 +324,37 @@ def _score_joins(
         last = tail[-1:]
         if glances is None:
             glances = [_glance(blocks, h, lone_shorts) for h in heads]
-        for at in range(first, min(first + REACH, len(heads))):
-            h = heads[at]
-            first_char, lower, bound = glances[at]
-            # the cheap bound first: with no two characters of a word across the break, the
-            # join scores at most its word edges, opening and jump cost
-            if not (last and first_char and last + first_char in pairs):
-                if bound < 0 or (shortish and not lower):
-                    continue
-                if tail_edge + bound + TOPIC - min(BETWEEN * (h - e - 1), BETWEEN_MAX) <= JOIN_MIN:
-                    continue
-            score, _ = _join_score(blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts, topics)
-            if score > JOIN_MIN:
-                out.append((h, score - JOIN_MIN))
+        # the word, punctuation and place evidence first; the wording of the stories (dearer
+        # to weigh) only for an end that has no sure continuation that way
+        for weigh_topic in (False, True):
+            if weigh_topic:
+                if out and max(w for _, w in out) >= SURE:
+                    break
+                out = out[:1] if out and out[0][0] == e + 1 else []
+            for at in range(first, min(first + REACH, len(heads))):
+                h = heads[at]
+                first_char, lower, bound = glances[at]
+                # the cheap bound first: with no two characters of a word across the break,
+                # the join scores at most its word edges, opening and jump cost, and the
+                # topic evidence when the block sits under another story
+                affinity = None
+                if not (last and first_char and last + first_char in pairs):
+                    if bound < 0 or (shortish and not lower):
+                        continue
+                    most = tail_edge + bound - min(BETWEEN * (h - e - 1), BETWEEN_MAX)
+                    if most <= JOIN_MIN:
+                        if not weigh_topic or most + TOPIC * LIKELY_AFFINITY <= JOIN_MIN:
+                            continue
+                        if topics.start[h] <= e:
+                            continue
+                        affinity = topics.affinity(e, h)
+                        if most + TOPIC * affinity <= JOIN_MIN:
+                            continue
+                score, _ = _join_score(
+                    blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts, topics, affinity
+                )
+                if score > JOIN_MIN:
+                    out.append((h, score - JOIN_MIN))
         if out:
             out.sort(key=lambda hw: -hw[1])
             edges[e] = out[:CHOICES]
@@ -337,6 +372,7 @@ def _join_score(
     short_end: bool,
     lone_shorts: set[int],
     topics: _Topics,
+    affinity: float | None = None,
 ) -> tuple[float, bool]:
     """The score of joining block ``h`` to the end ``e`` (-1 when it may not join), and
     whether the join is plain (a common word across the break, or lower punctuation)."""
@@ -358,7 +394,7 @@ def _join_score(
         score += ADJACENT
     else:
         score -= min(BETWEEN * (h - e - 1), BETWEEN_MAX) + after
-        score += TOPIC * topics.affinity(e, h)
+        score += TOPIC * (topics.affinity(e, h) if affinity is None else affinity)
     return score, plain
 
 
