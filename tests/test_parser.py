@@ -10,6 +10,7 @@ import pytest
 
 from articles.parsing import PageDecodeError, decode_page, parse_page
 from articles.parsing.model import ParsedArticle
+from articles.parsing.text import count_controls
 
 SEEDS = sorted((pathlib.Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -610,6 +611,16 @@ def test_decode_errors(data, word):
     with pytest.raises(PageDecodeError, match=word):
         decode_page(data)
     assert issubclass(PageDecodeError, ValueError)
+
+
+def test_a_few_control_characters_in_a_page_are_tolerated_many_are_binary():
+    # C0 and C1 controls count (not newline or tab, not CJK text, not \xa0 or \u3000)
+    assert count_controls("第一行\n\t第二行\u3000。\xa0") == 0
+    assert count_controls("a\x01b\x1f\x7f\x85\x9f中") == 5
+    text = "某市召开大会\n\n本报讯 近日开会，部署工作。\n" * 3 + "\x07\x1b\n"
+    assert decode_page(text.encode("utf-8")) == text
+    with pytest.raises(PageDecodeError, match="control characters"):
+        decode_page(("某市开会。\x07\x1b\x85" * 20).encode("utf-8"))
 
 
 # -- the seed pages ---------------------------------------------------------------------------

@@ -11,8 +11,19 @@ class PageDecodeError(ValueError):
 
 
 _BOMS = (b"\xef\xbb\xbf",)
-# Unicode category Cc (C0 and C1 controls) except newline and tab
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode category Cc (C0 and C1 controls) except newline and tab, as Latin-1 bytes
+_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+
+
+def count_controls(text: str) -> int:
+    """How many control characters (C0 and C1, except newline and tab) ``text`` holds.
+
+    All of them are Latin-1 characters: the text's Latin-1 characters (a few hundred on a
+    Chinese page) are taken with one ``encode``, and the controls among them deleted with one
+    ``bytes.translate`` — far cheaper than a regex over every character.
+    """
+    latin = text.encode("latin-1", "ignore")
+    return len(latin) - len(latin.translate(None, _CONTROLS))
 
 
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
@@ -74,8 +85,10 @@ def decode_page(data: bytes) -> str:
             continue
     if text is None:
         raise PageDecodeError("undecodable text: neither UTF-8 nor GB18030")
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    controls = len(_CONTROLS.findall(text))
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = count_controls(text)
     if controls > max(3, len(text) // 20):
         raise PageDecodeError("binary data (control characters), not a text page")
     if not text.strip():
