@@ -425,11 +425,14 @@ def split_caption_credit(line: str) -> tuple[str, PhotoCredit] | None:
     if parse_photo_credit(t) is not None:
         return None  # the whole line is the credit
     for i in range(max(1, len(t) - 40), len(t)):
+        before = t[i - 1]
+        if t[i].isspace() or not (before.isspace() or before in _CAPTION_END):
+            continue  # a credit starts after a space or a final mark (the cheap test first)
         caption = t[:i].rstrip()
-        if t[i].isspace() or not caption:
+        if not caption:
             continue
         # after the caption's final mark, or after a space that ends a long caption
-        if caption[-1] not in _CAPTION_END and not (t[i - 1].isspace() and len(caption) >= CAPTION_MIN):
+        if caption[-1] not in _CAPTION_END and not (before.isspace() and len(caption) >= CAPTION_MIN):
             continue
         credit = parse_photo_credit(t[i:])
         if credit is not None:

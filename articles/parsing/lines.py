@@ -33,6 +33,10 @@ class LineRole(Enum):
     AD = "ad"  # 广告
     REGION = "region"  # a round-up's spaced-out place name: 天 津
 
+    # members are singletons compared by identity: hash them so too (``Enum.__hash__`` is a
+    # Python function, called for every ``role in {...}`` test of the later stages)
+    __hash__ = object.__hash__
+
 
 ROLES = ("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")
 _ROLE_WORDS = "|".join(ROLES)
@@ -313,9 +317,11 @@ _AGENCY_ENDS = ("社", "网", "中国", "图片", "IC", "CFP", "photo", "创意"
 def _may_be_credit(t: str) -> bool:
     """Whether a line may end with a photo credit (``…摄``, ``…摄）``, ``…摄/中新社``, ``…供图``,
     ``本报资料图片``): the cheap test before the credit grammar is asked."""
+    tail = t[-12:]
+    if "摄" not in tail:  # the commonest case: only the endings without 摄 are left
+        return t[-1] in "图片" and t.endswith(_CREDIT_ENDS)
     if t.endswith(_CREDIT_ENDS):
         return True
-    tail = t[-12:]
     return ("摄" in tail[-3:] and t[-1] in "）)") or "摄/" in tail or "摄／" in tail
 
 
