@@ -227,9 +227,9 @@ class _Topics:
             if not isinstance(block, ShortRun) and block.role in _CLOSES:
                 at, heading = i + 1, True  # the piece is closed: the next block begins anew
         self._grams: dict[int, frozenset[str]] = {}
-        self._first: dict[int, dict[str, int]] = {}  # per story: each pair's first block
-        self._before: dict[int, int] = {}  # per block: its pairs seen before it in its story
-        self._words: dict[int, frozenset[str]] = {}  # per story: all its pairs
+        # per story (by its first block): all its pairs, and per block of it how many of the
+        # block's pairs an earlier block of the story has
+        self._stories: dict[int, tuple[frozenset[str], dict[int, int]]] = {}
 
     def grams(self, i: int) -> frozenset[str]:
         g = self._grams.get(i)
@@ -237,26 +237,26 @@ class _Topics:
             g = self._grams[i] = frozenset(_pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE]))
         return g
 
-    def first_seen(self, story: int) -> dict[str, int]:
-        """For the story beginning at block ``story``: each character pair of its blocks and
-        the first block that has it."""
-        first = self._first.get(story)
-        if first is None:
-            first = self._first[story] = {}
+    def story(self, story: int) -> tuple[frozenset[str], dict[int, int]]:
+        """For the story beginning at block ``story``: the character pairs of all its blocks,
+        and for each of its blocks how many of that block's pairs the story has before it
+        (one pass over the story's blocks, with set operations)."""
+        got = self._stories.get(story)
+        if got is None:
             start, i = self.start, story
+            seen: set[str] = set()
+            before: dict[int, int] = {}
             while i < len(start) and start[i] == story:
-                for g in self.grams(i):
-                    first.setdefault(g, i)
+                grams = self.grams(i)
+                before[i] = len(grams & seen)
+                seen |= grams
                 i += 1
-        return first
+            got = self._stories[story] = (frozenset(seen), before)
+        return got
 
     def seen_before(self, h: int) -> int:
         """How many of block ``h``'s character pairs the story it sits under has before it."""
-        n = self._before.get(h)
-        if n is None:
-            first = self.first_seen(self.start[h])
-            n = self._before[h] = sum(1 for g in self.grams(h) if first[g] < h)
-        return n
+        return self.story(self.start[h])[1][h]
 
     def affinity(self, e: int, h: int) -> float:
         """How much more of block ``h``'s wording the story of the end ``e`` holds than the
@@ -267,9 +267,7 @@ class _Topics:
         own = self.grams(h)
         if not own:
             return 0.0
-        theirs = self._words.get(start[e])
-        if theirs is None:
-            theirs = self._words[start[e]] = frozenset(self.first_seen(start[e]))
+        theirs = self.story(start[e])[0]
         return (len(own & theirs) - self.seen_before(h)) / len(own)
 
 
