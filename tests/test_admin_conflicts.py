@@ -110,6 +110,11 @@ def test_reapplying_over_bylines_replaced_meanwhile_saves_my_title_and_keeps_the
     response = b.post(change_url(article), form_b)
     assert response.status_code == 200 and "保存冲突" in response.content.decode()
     form = response.context["adminform"].form
+    # the form shows the bylines there are now, not the one that is gone
+    shown = form_data(response)
+    rows = int(shown["bylines-TOTAL_FORMS"])
+    ids = sorted(int(shown[f"bylines-{i}-id"]) for i in range(rows))
+    assert ids == sorted(article.bylines.values_list("pk", flat=True))
     form_b["_reapply"] = str(Article.objects.get(pk=article.pk).version)
     response = b.post(change_url(article), form_b, follow=True)
     assert response.redirect_chain, response.context["errors"] if response.context else response
@@ -189,3 +194,20 @@ def test_a_photo_removed_meanwhile_does_not_block_my_save(article, two_editors):
     assert b.post(change_url(article), form_b).status_code == 302
     article.refresh_from_db()
     assert article.title == "B 改的主题" and not article.photos.exists()
+
+
+def test_reapplying_from_the_conflict_page_keeps_bylines_added_meanwhile(article, two_editors):
+    from .factories import BylineFactory, PersonFactory
+
+    _a, b = two_editors
+    form_b = form_data(b.get(change_url(article)))
+    BylineFactory(article=article, person=PersonFactory(name="李明"), order=1)  # added meanwhile
+    form_b["title"] = "B 改的主题"
+    response = b.post(change_url(article), form_b)
+    assert response.status_code == 200  # conflict
+    again = form_data(response)  # what the browser posts when B clicks 重新应用
+    again["_reapply"] = str(Article.objects.get(pk=article.pk).version)
+    assert b.post(change_url(article), again).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "B 改的主题"
+    assert sorted(bl.person.name for bl in article.bylines.all()) == ["李明", "马学礼"]

@@ -12,7 +12,7 @@ from ..editing import ArticleGone, keep_first_revision, lock_article, lock_page,
 from ..models import Article, EditorialState, PageSource, Photo
 from ..search import SearchQueryError, highlight, search_articles
 from .filters import PageNumberFilter, ReviewQueueFilter, StateFilter
-from .forms import ArticleForm, drop_vanished_rows
+from .forms import ArticleForm, reconcile_rows
 from .inlines import ArticlePhotoInline, BylineInline
 from .merge_split import MergeSplitMixin
 from .revisions import RevisionsMixin
@@ -199,18 +199,15 @@ class ArticleAdmin(RevisionsMixin, MergeSplitMixin, admin.ModelAdmin):
         return None
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """On a save, rows removed since the editor loaded the form are left out (a change the
-        editor made to one is reported), so a re-import meanwhile never blocks the save."""
+        """On a save, the bylines and photos posted are brought in line with those that exist
+        now (:func:`reconcile_rows`), so a re-import meanwhile never blocks the save; a change
+        the editor made to a row that is gone is named in a warning."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if "data" in kwargs and obj is not None and obj.pk:
-            existing = inline.model._default_manager.filter(article=obj).values_list("pk", flat=True)
-            kwargs["data"], kwargs["files"], notes = drop_vanished_rows(
-                kwargs["data"],
-                kwargs.get("files"),
-                prefix,
-                existing,
-                inline.form,
-                inline.verbose_name or inline.model._meta.verbose_name,
+            current = inline.get_queryset(request).filter(article=obj)
+            noun = inline.verbose_name or inline.model._meta.verbose_name
+            kwargs["data"], kwargs["files"], notes = reconcile_rows(
+                kwargs["data"], kwargs.get("files"), prefix, current, inline.form, noun, "article", obj.pk
             )
             for note in notes:
                 messages.warning(request, note)

@@ -153,7 +153,10 @@ class ArticleForm(forms.ModelForm):
             loaded = self.loaded.get(name, now.get(name))
             mine = cleaned.get(name, loaded)
             mine = getattr(mine, "pk", mine)
-            if loaded == now.get(name) and not field.has_changed(loaded, self[name].data):
+            # Measured as the form measures it (from what was loaded, as the widget shows it:
+            # a time without its microseconds), not by comparing raw values.
+            i_changed = name in self.changed_data
+            if loaded == now.get(name) and not i_changed:
                 continue
             rows.append(
                 {
@@ -162,7 +165,7 @@ class ArticleForm(forms.ModelForm):
                     "theirs": self._show(name, now.get(name)),
                     "mine": self._show(name, mine),
                     "they_changed": loaded != now.get(name),
-                    "i_changed": field.has_changed(loaded, self[name].data),
+                    "i_changed": i_changed,
                 }
             )
         if not rows:
@@ -386,60 +389,83 @@ class ColumnForm(forms.ModelForm):
         self.fields["slug"].required = False  # Column.save() makes one from the name's pinyin
 
 
-def drop_vanished_rows(data, files, prefix: str, existing_pks, form_class, noun: str):
-    """An inline's posted rows without those whose object no longer exists.
+def reconcile_rows(
+    data, files, prefix: str, current_rows, form_class, noun: str, parent_field: str, parent_pk
+):
+    """An inline's posted rows brought in line with the rows that exist now.
 
-    A row the editor loaded can vanish before they save: a re-import of the page replaces an
-    article's bylines, another editor removes a photo. Django would refuse the whole save with
-    a hidden-field error the editor cannot fix. Instead such rows are dropped from the posted
-    data (the rest renumbered): untouched or deleted ones silently, since nothing of the
-    editor's is lost; a row the editor had changed is named in the returned notes, because that
-    change cannot be applied. Returns ``(data, files, notes)``.
+    Rows can change between loading the form and saving it: a re-import of the page
+    replaces an article's bylines, another editor removes a photo or adds one. Django would
+    refuse the save with a hidden-field error the editor cannot fix (a vanished row), or
+    leave out of the form what was added. Instead, in a copy of the posted data:
+
+    - a row that no longer exists is dropped: silently if the editor had not changed it (or
+      had deleted it), since nothing of theirs is lost; a change they made to it cannot be
+      applied and is named in the returned notes;
+    - a row that exists but was not posted is added as loaded now, unchanged, so the form
+      shows what is there and a save leaves it as it is.
+
+    Returns ``(data, files, notes)``; the data is the posted data itself when nothing differs.
     """
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
         initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
     except ValueError:
         return data, files, []  # the formset's management-form check reports it
-    existing = {str(pk) for pk in existing_pks}
-    keep, notes = [], []
+    current = {str(row.pk): row for row in current_rows}
+    kept, extra, posted, notes = [], [], set(), []
     for i in range(total):
         row_pk = data.get(f"{prefix}-{i}-id", "")
-        if i >= initial or row_pk in existing:
-            keep.append(i)
-            continue
-        loaded = loaded_row_values(data.get(f"{prefix}-{i}-loaded_row"))
-        form = form_class(data=data, files=files, prefix=f"{prefix}-{i}")
-        form.initial.update({k: v for k, v in loaded.items() if k != LOADED_LABEL})
-        deleted = data.get(f"{prefix}-{i}-DELETE", "") not in ("", "false", "False", "0")
-        if form.changed_data and not deleted:
-            label = loaded.get(LOADED_LABEL) or f"#{row_pk}"
-            notes.append(
-                f"你对{noun}“{label}”的修改没有应用：你打开稿件之后，这条{noun}已被删除或替换"
-                "（例如重新导入了本版）。请核对现在的内容后重新修改。"
-            )
-    if len(keep) == total:
+        if i >= initial:
+            extra.append(i)
+        elif row_pk in current and row_pk not in posted:
+            kept.append(i)
+            posted.add(row_pk)
+        else:
+            note = _vanished_row_note(data, files, prefix, i, form_class, noun)
+            if note:
+                notes.append(note)
+    missing = [row for pk, row in current.items() if pk not in posted]
+    if len(kept) + len(extra) == total and not missing:
         return data, files, notes
-    kept_initial = sum(1 for i in keep if i < initial)
-    return (
-        _renumbered(data, prefix, keep, {"TOTAL_FORMS": len(keep), "INITIAL_FORMS": kept_initial}),
-        _renumbered(files, prefix, keep, {}) if files is not None else None,
-        notes,
-    )
-
-
-def _renumbered(mapping, prefix: str, keep: list[int], management: dict):
-    """A copy of posted data (a QueryDict/MultiValueDict) with the rows ``keep`` numbered 0, 1, …"""
-    out = mapping.copy()
+    out_data, out_files = data.copy(), files.copy() if files is not None else None
     row_key = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
-    for key in list(out.keys()):
-        if row_key.match(key):
-            del out[key]
-    new_index = {old: new for new, old in enumerate(keep)}
-    for key in mapping:
-        m = row_key.match(key)
-        if m and int(m[1]) in new_index:
-            out.setlist(f"{prefix}-{new_index[int(m[1])]}-{m[2]}", mapping.getlist(key))
-    for name, value in management.items():
-        out[f"{prefix}-{name}"] = str(value)
-    return out
+    for mapping in (out_data, out_files):
+        for key in list(mapping.keys() if mapping is not None else []):
+            if row_key.match(key):
+                del mapping[key]
+    new_index = {old: new for new, old in enumerate(kept)}
+    new_index.update({old: len(kept) + len(missing) + n for n, old in enumerate(extra)})
+    for source, target in ((data, out_data), (files, out_files)):
+        for key in source or ():
+            m = row_key.match(key)
+            if m and int(m[1]) in new_index:
+                target.setlist(f"{prefix}-{new_index[int(m[1])]}-{m[2]}", source.getlist(key))
+    for n, row in enumerate(missing):
+        row_prefix = f"{prefix}-{len(kept) + n}"
+        form = form_class(instance=row, prefix=row_prefix)
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field, forms.FileField) or value is None or value is False:
+                continue
+            out_data[f"{row_prefix}-{name}"] = "on" if value is True else str(value)
+        out_data[f"{row_prefix}-id"] = str(row.pk)
+        out_data[f"{row_prefix}-{parent_field}"] = str(parent_pk)
+    out_data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(missing) + len(extra))
+    out_data[f"{prefix}-INITIAL_FORMS"] = str(len(kept) + len(missing))
+    return out_data, out_files, notes
+
+
+def _vanished_row_note(data, files, prefix: str, i: int, form_class, noun: str) -> str | None:
+    """What to tell the editor about posted row ``i`` whose object is gone (None: nothing)."""
+    loaded = loaded_row_values(data.get(f"{prefix}-{i}-loaded_row"))
+    form = form_class(data=data, files=files, prefix=f"{prefix}-{i}")
+    form.initial.update({k: v for k, v in loaded.items() if k != LOADED_LABEL})
+    deleted = data.get(f"{prefix}-{i}-DELETE", "") not in ("", "false", "False", "0")
+    if deleted or not form.changed_data:
+        return None
+    label = loaded.get(LOADED_LABEL) or f"#{data.get(f'{prefix}-{i}-id', '')}"
+    return (
+        f"你对{noun}“{label}”的修改没有应用：你打开稿件之后，这条{noun}已被删除或替换"
+        "（例如重新导入了本版）。请核对现在的内容后重新修改。"
+    )
