@@ -124,6 +124,9 @@ class ChangeSet:
     #: ``articles.search.document(...)``), so the search index need not read them back;
     #: any later change that may touch an article's indexed text drops its document
     documents: dict[int, tuple] = field(default_factory=dict)
+    #: articles created in this transaction (a save or ``bulk_create`` that inserted them,
+    #: :func:`record_created`) and not written since: new, so their ``version`` needs no bump
+    created_articles: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.models)
@@ -147,6 +150,8 @@ class ChangeSet:
         self.models.add(model)
         if self.documents:
             self._drop_documents(model, pk, before, after)
+        if model is Article and self.created_articles:
+            self.created_articles.discard(pk)
         own = OWN.get(model)
         if own and pk is not None:
             getattr(self, own).add(pk)
@@ -228,7 +233,7 @@ def _values(instance) -> dict:
     return {name: getattr(instance, name, None) for name in type(instance).CHANGE_FIELDS}
 
 
-def _record_instance(instance, *, deleted: bool = False) -> None:
+def _record_instance(instance, *, deleted: bool = False, created: bool = False) -> None:
     model = type(instance)
     connection = connections[instance._state.db or "default"]
     before = getattr(instance, "_change_loaded", None)
@@ -240,6 +245,8 @@ def _record_instance(instance, *, deleted: bool = False) -> None:
     else:
         _changes(connection).add(model, instance.pk, before, after)
         instance._change_loaded = after  # the next save compares with what this one wrote
+        if created and model is Article:
+            _changes(connection).created_articles.add(instance.pk)
     _after_record(connection)
 
 
@@ -262,8 +269,12 @@ def record_created(model, rows: Iterable[dict], using: str = "default") -> None:
     changes = _changes(connection)
     fields = model.CHANGE_FIELDS
     add = changes.add
+    created = []
     for row in rows:
         add(model, row["pk"], None, {name: row.get(name) for name in fields})
+        created.append(row["pk"])
+    if model is Article:
+        changes.created_articles.update(created)
     _after_record(connection)
 
 
@@ -278,8 +289,8 @@ def _after_record(connection) -> None:
             flush(connection)
 
 
-def _saved(sender, instance, **kwargs):
-    _record_instance(instance)
+def _saved(sender, instance, created=False, **kwargs):
+    _record_instance(instance, created=created)
 
 
 def _deleted(sender, instance, **kwargs):
@@ -292,7 +303,7 @@ for _model in CONTENT_MODELS:  # per model: other models keep Django's fast dele
 
 
 @receiver(content_changed, dispatch_uid="changes-bulk")
-def _bulk_written(sender, using, objs=None, rows=None, **kwargs):
+def _bulk_written(sender, using, objs=None, rows=None, created=False, **kwargs):
     if sender not in OWN:
         return
     connection = connections[using]
@@ -302,6 +313,8 @@ def _bulk_written(sender, using, objs=None, rows=None, **kwargs):
         after = _values(obj)
         changes.add(sender, obj.pk, getattr(obj, "_change_loaded", None), after)
         obj._change_loaded = after
+    if created and sender is Article:
+        changes.created_articles.update(obj.pk for obj in objs or () if obj.pk is not None)
     for before, after in rows or ():
         changes.add(sender, before["pk"], before, after)
     _after_record(connection)
@@ -346,7 +359,8 @@ def keep_article_rows(sender, changes, using, **kwargs):
     """What the articles' rows keep about what changed, written here and only here.
 
     - ``Article.version`` goes up once per transaction that changed the article (or its
-      bylines, photos, credits);
+      bylines, photos, credits) — unless the transaction created it (a new article is at
+      its first version, whatever else the transaction did to it);
     - ``Article.issue_date`` / ``page_number`` (and the same copies on its bylines, with its
       position) are set from its page and issue: the newest-first lists sort on them. A new
       article, a moved article, a redated issue or a renumbered or moved page (the change
@@ -354,38 +368,56 @@ def keep_article_rows(sender, changes, using, **kwargs):
     - the same for photo credits (their photo's date, page and position: a person's photos).
 
     Every writer gets this whatever door it came in by: model saves, the content
-    querysets' bulk writes and raw-SQL writers that call :func:`record` — the importer
-    included, which therefore never fills these fields itself. Plain querysets: these
-    writes are not content changes.
+    querysets' bulk writes and raw-SQL writers that call :func:`record` or
+    :func:`record_created`. A copy that is already right is only read, never written
+    again: a raw-SQL writer creating rows (the importer) may write the copies with them,
+    and they are then checked here at the cost of a read. Plain querysets: these writes
+    are not content changes.
     """
     _keep_photo_credit_rows(changes, using)
     if not changes.articles:
         return
     ids = list(changes.articles)
+    new = changes.created_articles & changes.articles
+    articles = Article._base_manager.using(using)
     pages = Page._base_manager.using(using).filter(pk=OuterRef("page_id")).order_by()
-    Article._base_manager.using(using).filter(pk__in=ids).update(
-        version=F("version") + 1,
-        issue_date=Subquery(pages.values("issue__date")[:1]),
-        page_number=Subquery(pages.values("number")[:1]),
-    )
+    issue_date, page_number = Subquery(pages.values("issue__date")[:1]), Subquery(pages.values("number")[:1])
+    changed = [pk for pk in ids if pk not in new]
+    if changed:
+        articles.filter(pk__in=changed).update(
+            version=F("version") + 1, issue_date=issue_date, page_number=page_number
+        )
+    if new:
+        articles.filter(pk__in=list(new)).filter(
+            _differs("issue_date", issue_date) | _differs("page_number", page_number)
+        ).update(issue_date=issue_date, page_number=page_number)
     # On each person's first byline of the article only (a person credited twice, in two
     # roles, is listed once on their page); their other bylines keep no copy.
     bylines = Byline._base_manager.using(using).filter(article_id__in=ids)
     placed = Article._base_manager.using(using).filter(pk=OuterRef("article_id")).order_by()
-    bylines.filter(first_of_person()).update(
-        issue_date=Subquery(placed.values("issue_date")[:1]),
-        page_number=Subquery(placed.values("page_number")[:1]),
-        position=Subquery(placed.values("position")[:1]),
-    )
+    copies = {name: Subquery(placed.values(name)[:1]) for name in ("issue_date", "page_number", "position")}
+    bylines.filter(first_of_person()).filter(_differs_any(copies)).update(**copies)
     bylines.exclude(first_of_person()).exclude(issue_date=None).update(
         issue_date=None, page_number=None, position=None
     )
 
 
+def _differs(name: str, value) -> Q:
+    """The row's ``name`` is empty or not ``value`` (which is never empty here)."""
+    return Q(**{f"{name}__isnull": True}) | ~Q(**{name: value})
+
+
+def _differs_any(values: dict) -> Q:
+    q = Q()
+    for name, value in values.items():
+        q |= _differs(name, value)
+    return q
+
+
 def _keep_photo_credit_rows(changes, using: str) -> None:
     """Each photo credit's copy of its photo's issue date, page number and position (a
     person's photos, newest first): for the photos written, their credits, and the photos
-    on a moved page or a redated issue."""
+    on a moved page or a redated issue; a copy already right is only read."""
     photos = Photo._base_manager.using(using).order_by()
     ids = set(changes.photos)
     if changes.moved_pages:
@@ -395,11 +427,13 @@ def _keep_photo_credit_rows(changes, using: str) -> None:
     if not ids:
         return
     placed = photos.filter(pk=OuterRef("photo_id"))
-    PhotoCredit._base_manager.using(using).filter(photo_id__in=ids).update(
-        issue_date=Subquery(placed.values("page__issue__date")[:1]),
-        page_number=Subquery(placed.values("page__number")[:1]),
-        position=Subquery(placed.values("position")[:1]),
-    )
+    copies = {
+        "issue_date": Subquery(placed.values("page__issue__date")[:1]),
+        "page_number": Subquery(placed.values("page__number")[:1]),
+        "position": Subquery(placed.values("position")[:1]),
+    }
+    credits = PhotoCredit._base_manager.using(using).filter(photo_id__in=ids)
+    credits.filter(_differs_any(copies)).update(**copies)
 
 
 def first_of_person() -> Q:

@@ -129,8 +129,9 @@ def dated_path(date, number: int, position: int | None = None) -> str:
 content_changed = Signal()
 """Sent (``sender`` = model, ``using`` = alias) after a queryset write that sends no model
 signals: ``update()``, ``bulk_create()``, ``bulk_update()``. It says which rows were written:
-``objs`` (the instances, for ``bulk_create`` / ``bulk_update``) or ``rows`` (for ``update()``:
-``(before, after)`` pairs of dicts holding ``pk`` and the model's ``CHANGE_FIELDS``). With
+``objs`` (the instances, for ``bulk_create`` / ``bulk_update``; ``created=True`` for the
+former) or ``rows`` (for ``update()``: ``(before, after)`` pairs of dicts holding ``pk`` and
+the model's ``CHANGE_FIELDS``). With
 ``post_save`` and ``post_delete`` it feeds the change path (:mod:`articles.changes`)."""
 
 
@@ -157,7 +158,7 @@ class ContentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
-            content_changed.send(sender=self.model, using=self.db, objs=created)
+            content_changed.send(sender=self.model, using=self.db, objs=created, created=True)
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
@@ -573,9 +574,10 @@ class Article(TimeStampedModel):
         help_text="稿件（含署名、配图）每次修改后加一；据此发现别人在你打开之后保存过的修改。",
     )
     # Copies of the page's issue date and number, for the newest-first lists (column,
-    # person, search, feeds) and their indexes. Nobody writes them but the change path
-    # (articles.changes.keep_article_rows), when the transaction commits, whatever wrote
-    # the article, its page or its issue; until then a new article's copy is empty.
+    # person, search, feeds) and their indexes. The change path
+    # (articles.changes.keep_article_rows) sets them right when the transaction commits,
+    # whatever wrote the article, its page or its issue; until then a new article's copy is
+    # empty (the importer's fast path writes them with the row, and the change path checks them).
     issue_date = models.DateField(
         "出版日期（排序用）",
         null=True,
@@ -727,8 +729,8 @@ class Byline(TracksChanges):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     # The article's place in print (its issue date, page number, position), copied for a
     # person's newest-first list and its index, on the person's first byline of the article
-    # only (empty on the others: a person credited twice is listed once); written only by
-    # the change path (articles.changes.keep_article_rows) when the transaction commits.
+    # only (empty on the others: a person credited twice is listed once); kept right by the
+    # change path (articles.changes.keep_article_rows) when the transaction commits.
     issue_date = models.DateField(
         "出版日期（排序用）", null=True, blank=True, editable=False, help_text="稿件出版日期的副本。"
     )
@@ -844,7 +846,7 @@ class PhotoCredit(TracksChanges):
     role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
     # The photo's place in print (issue date, page number, position), copied for a person's
-    # newest-first photos and their index; written only by the change path
+    # newest-first photos and their index; kept right by the change path
     # (articles.changes.keep_article_rows) when the transaction commits.
     issue_date = models.DateField(
         "出版日期（排序用）", null=True, blank=True, editable=False, help_text="图片出版日期的副本。"

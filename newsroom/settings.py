@@ -186,7 +186,7 @@ NEWSROOM_IMPORT_RUN_TIMEOUT = datetime.timedelta(
 )
 NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE = int(os.environ.get("NEWSROOM_IMPORT_MAX_PHOTOS_PER_PAGE", "200"))
 # Pages per import transaction (each page still a savepoint of its own: see articles/importer/runs.py).
-NEWSROOM_IMPORT_BATCH_PAGES = int(os.environ.get("NEWSROOM_IMPORT_BATCH_PAGES", "50"))
+NEWSROOM_IMPORT_BATCH_PAGES = int(os.environ.get("NEWSROOM_IMPORT_BATCH_PAGES", "200"))
 
 # The paper's name as printed in the line 《工人日报》(2020年10月23日 03版).
 NEWSROOM_PAPER_NAME = os.environ.get("NEWSROOM_PAPER_NAME", "工人日报")

@@ -712,6 +712,55 @@ def test_a_batch_of_new_pages_writes_exactly_what_one_page_at_a_time_writes(tmp_
         assert by_date["2021-03-01"] == by_date["2021-03-02"] != []
 
 
+def _print_order_copies() -> tuple[list, list]:
+    """Each article's, byline's and photo credit's copy of its place in print, beside what it
+    should be (the article's issue date and page; on a person's first byline of the article
+    its position too, on their other bylines nothing; a credit: its photo's place)."""
+    from articles.models import PhotoCredit
+
+    have, want = [], []
+    for a in Article.objects.select_related("page__issue").order_by("pk"):
+        have.append((a.issue_date, a.page_number))
+        want.append((a.page.issue.date, a.page.number))
+        seen = set()
+        for b in Byline.objects.filter(article=a).order_by("order", "pk"):
+            have.append((b.issue_date, b.page_number, b.position))
+            want.append(
+                (a.page.issue.date, a.page.number, a.position) if b.person_id not in seen else (None,) * 3
+            )
+            seen.add(b.person_id)
+    for c in PhotoCredit.objects.select_related("photo__page__issue").order_by("pk"):
+        have.append((c.issue_date, c.page_number, c.position))
+        want.append((c.photo.page.issue.date, c.photo.page.number, c.photo.position))
+    return have, want
+
+
+def test_new_pages_written_together_carry_their_place_in_print_and_new_articles_keep_version_one(
+    tmp_path, settings, monkeypatch
+):
+    """The batch path writes the print-order copies with its rows; the change path checks them
+    (a wrong one is put right when the transaction commits) and bumps no new article's version."""
+    from django.db import transaction
+
+    from articles.changes import record_created
+    from articles.importer import runs
+
+    monkeypatch.setattr(runs, "BATCH_SECONDS", 60.0)
+    settings.NEWSROOM_IMPORT_BATCH_PAGES = 50
+    run(_issues_folder(tmp_path, "a", ["2021-03-01", "2021-03-02"]))
+    have, want = _print_order_copies()
+    assert have == want and len(have) > 100
+    assert set(Article.objects.values_list("version", flat=True)) == {1}
+    # A raw-SQL writer that wrote a wrong copy on rows it created: put right at the commit.
+    article = Article.objects.filter(bylines__isnull=False).first()
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(issue_date=datetime.date(1999, 1, 1), page_number=99)
+        Byline.objects.filter(article=article).update(issue_date=None, position=None)
+        record_created(Article, [{"pk": article.pk, "page_id": article.page_id}])
+    have, want = _print_order_copies()
+    assert have == want
+
+
 def test_new_pages_of_a_batch_take_the_same_queries_however_many_they_are(tmp_path, settings, monkeypatch):
     from django.test.utils import CaptureQueriesContext
 

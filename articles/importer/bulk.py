@@ -31,7 +31,7 @@ def _plan(model: type[models.Model]) -> list[tuple[str, str, Callable | None, Ca
         plan = []
         for f in model._meta.concrete_fields:
             if isinstance(f, models.JSONField):
-                prep = json.dumps  # what JSONField stores (no encoder set on our fields)
+                prep = _json  # what JSONField stores (no encoder set on our fields), as UTF-8
             elif connection.vendor == "sqlite" and isinstance(f, models.DateTimeField):
                 prep = ops.adapt_datetimefield_value
             elif connection.vendor == "sqlite" and isinstance(f, models.DateField):
@@ -55,6 +55,13 @@ def _plan(model: type[models.Model]) -> list[tuple[str, str, Callable | None, Ca
             plan.append((f.attname, f.column, default, prep))
         _PLANS[key] = plan
     return _PLANS[key]
+
+
+def _json(value) -> str:
+    """JSON as JSONField stores it, but with the text as UTF-8 rather than ``\\uXXXX``
+    escapes (the same value read back): half the bytes of Chinese text to write (SQLite)
+    or send and parse (PostgreSQL)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _generic(field) -> Callable:

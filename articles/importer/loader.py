@@ -428,7 +428,9 @@ def _write_new(accepted, digests, cache, created: dict) -> dict[int, tuple]:
             article_id = next(article_ids)
             column = values["column"]
             values["id"] = article_id
-            row = rows.add(Article, **values, page_id=page_id, created_at=now, updated_at=now)
+            # The print-order copies are written with the row; the change path checks them.
+            row = rows.add(Article, **values, page_id=page_id, created_at=now, updated_at=now,
+                           issue_date=spec.issue_date, page_number=spec.page_number)  # fmt: skip
             row["column_id"] = cache.column_id(column) if column else None
             del row["column"]
             rows.add(Address, path=dated_path(spec.issue_date, spec.page_number, values["position"]),
@@ -437,9 +439,17 @@ def _write_new(accepted, digests, cache, created: dict) -> dict[int, tuple]:
                 {"pk": article_id, "page_id": page_id, "column_id": row["column_id"],
                  "status": row["status"], "published_at": row["published_at"]}
             )  # fmt: skip
-            names = []
+            names, listed = [], set()
             for person_id, role, order, name in byline_rows(parsed_article, person_ids):
-                rows.add(Byline, article_id=article_id, person_id=person_id, role=role, order=order)
+                # the person's first byline of the article carries its place in print
+                place = (
+                    (spec.issue_date, spec.page_number, values["position"])
+                    if person_id not in listed
+                    else (None,) * 3
+                )
+                listed.add(person_id)
+                rows.add(Byline, article_id=article_id, person_id=person_id, role=role, order=order,
+                         issue_date=place[0], page_number=place[1], position=place[2])  # fmt: skip
                 created.setdefault(Byline, []).append(
                     {"pk": None, "article_id": article_id, "person_id": person_id}
                 )
@@ -454,7 +464,9 @@ def _write_new(accepted, digests, cache, created: dict) -> dict[int, tuple]:
             rows.add(Photo, **values, id=photo_id, page_id=page_id, created_at=now, updated_at=now)
             created.setdefault(Photo, []).append({"pk": photo_id, "page_id": page_id, "article_id": None})
             for person_id, role, order in credit_rows(parsed_photo, person_ids):
-                rows.add(PhotoCredit, photo_id=photo_id, person_id=person_id, role=role, order=order)
+                rows.add(PhotoCredit, photo_id=photo_id, person_id=person_id, role=role, order=order,
+                         issue_date=spec.issue_date, page_number=spec.page_number,
+                         position=values["position"])  # fmt: skip
                 created.setdefault(PhotoCredit, []).append(
                     {"pk": None, "photo_id": photo_id, "person_id": person_id}
                 )

@@ -47,7 +47,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection
 
-from .text import FOLD_TABLE, fold, pair_text, pairs, token
+from .text import FOLD_TABLE, column_text, fold, interleave, pairs, token
 
 SQLITE_TABLE = "articles_search"
 SQLITE_KEYS = "articles_searchkey"
@@ -300,9 +300,9 @@ def _chunks(items: list, size: int):
 
 
 def _sqlite_text(blocks: list[str]) -> str:
-    """The FTS5 document of some blocks: their pair tokens, a boundary token between blocks
-    (each block's tokens as ``block_tokens`` gives them, through ``token``: ``pair_text``)."""
-    return f" {BOUNDARY} ".join(filter(None, map(pair_text, filter(None, blocks))))
+    """The FTS5 document of some blocks: their pair tokens, a one-character token between
+    blocks (:func:`articles.search.text.column_text`)."""
+    return column_text(blocks, BOUNDARY)
 
 
 def _pg_quote(lexeme: str) -> str:
@@ -317,13 +317,24 @@ def _pg_row(head: list[str], body: list[str], issue_date=None) -> tuple[str, str
     Head and body are the folded blocks (of two characters or more) joined by newlines; a
     folded term has no whitespace, so a substring match never spans two blocks. ``doc``
     holds every pair of every block once, without positions, and the date bucket lexemes.
+
+    The pairs come from one interleave of the blocks joined by spaces (the pairs across a
+    join hold a space and come out as single characters, which are dropped), and the
+    literal is one join when no pair needs quoting.
     """
     texts = []
     seen: set[str] = set()
     for blocks in (head, body):
         folded = [f for f in (b.translate(FOLD_TABLE) for b in blocks if b) if len(f) > 1]
-        for f in folded:
-            seen.update(map(str.__add__, f, f[1:]))
+        if folded:
+            seen.update(interleave(" ".join(folded)).split(" "))
+            seen.difference_update([f[0] for f in folded], [f[-1] for f in folded])
         texts.append("\n".join(folded))
-    lexemes = " ".join([f"'{lex}'" if "'" not in lex and "\\" not in lex else _pg_quote(lex) for lex in seen])
+    seen.discard("")
+    if not seen:
+        lexemes = ""
+    elif "'" in texts[0] or "'" in texts[1] or "\\" in texts[0] or "\\" in texts[1]:
+        lexemes = " ".join(map(_pg_quote, seen))
+    else:
+        lexemes = "'" + "' '".join(seen) + "'"
     return texts[0], texts[1], lexemes + buckets(issue_date)
