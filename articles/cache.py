@@ -245,7 +245,10 @@ def stale_keys(changes: ChangeSet, using: str) -> set[str]:
     shown = set(changes.articles) | parts
     shown |= set(rows.filter(page__in=page_ids).values_list("pk", flat=True))
     shown |= set(rows.filter(continued_from__in=changes.articles).values_list("pk", flat=True))
-    keys |= {f"article:{pk}" for pk in shown}
+    # An article created in this transaction has no cached page to make stale (before, its
+    # address was a 404, never cached; ids are never reused): no freshness row for it, which
+    # spares an import one row per article.
+    keys |= {f"article:{pk}" for pk in shown - changes.created_articles}
     keys |= {f"page:{pk}" for pk in page_ids}
     keys |= {f"issue:{d}" for d in dates}
     slugs = (
