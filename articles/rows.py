@@ -1,20 +1,25 @@
-"""The reader pages' lookups as plain rows, from queries compiled once per process.
+"""What each reader page shows, as plain rows, from queries compiled once per process.
 
 Each query is written with the model querysets (``published()``, ``visible_to`` through
 :func:`visible`, ``with_article_counts``, ``newest_first``): the rules stay in one place.
 :class:`~newsroom.db.prepared.Prepared` compiles it once per database and shape (whether
 the reader sees drafts, a list's slice), so a page view pays for running its queries,
-not for building them; rows are dicts, not model instances, and the long lists (an issue's
-64 articles with their bylines) are rendered from them by ``articles.templatetags.reader``.
+not for building them. A page's queries are keyed on what its URL says (a date, an id, a
+slug), never on what another of them found, so they run together
+(:func:`~newsroom.db.prepared.together`: one round trip to PostgreSQL; the home page
+takes two, the latest issue first). Rows are dicts, not model instances (but for the
+article shown, its photos, which the renditions need, and a page); the long lists
+(an issue's 64 articles with their bylines) are rendered from them by
+``articles.templatetags.reader``.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
-from newsroom.db.prepared import Prepared
+from newsroom.db.prepared import Prepared, together
 
 from .models import (
     Article,
@@ -47,10 +52,17 @@ ITEM_FIELDS = (
 )
 ISSUE_FIELDS = ("id", "date", "number", "date_estimated")
 BYLINE_FIELDS = ("article_id", "role", "person_id", "person__name")
-#: A list page's bylines are read for this many articles at once (a page of a list).
-BYLINE_BATCH = 20
+CREDIT_FIELDS = ("photo_id", "role", "person_id", "person__name")
+#: The photo fields a page shows (in the model's field order, for ``Photo.from_db``).
+PHOTO_FIELDS = tuple(
+    f.attname
+    for f in Photo._meta.concrete_fields
+    if f.attname
+    in {"id", "page_id", "article_id", "position", "title", "caption", "agency", "image", "width", "height"}
+)
 
-_DATES = (datetime.date(2001, 1, 1), datetime.date(2002, 2, 2))
+_DATES = ((datetime.date(2001, 1, 1),), (datetime.date(2002, 2, 2),))
+_IDS = ((1,), (2,))
 
 
 def visible(model, drafts: bool):
@@ -63,11 +75,21 @@ def _issues_with(drafts: bool):
     return Issue.objects.filter(Exists(articles.filter(page__issue=OuterRef("pk"))))
 
 
+def _bylines(**where):
+    return Byline.objects.filter(**where).order_by("order", "pk").values(*BYLINE_FIELDS)
+
+
+def _credits(**where):
+    return PhotoCredit.objects.filter(**where).order_by("order", "pk").values(*CREDIT_FIELDS)
+
+
+def _photos(drafts, **where):
+    return visible(Photo, drafts).filter(**where).order_by("position").values(*PHOTO_FIELDS)
+
+
 # ---------------------------------------------------------------- issues
 
-_issue_by_date = Prepared(
-    lambda date: Issue.objects.filter(date=date).values(*ISSUE_FIELDS), samples=((_DATES[0],), (_DATES[1],))
-)
+_issue_on = Prepared(lambda date: Issue.objects.filter(date=date).values(*ISSUE_FIELDS), _DATES)
 _latest_issue = Prepared(
     lambda drafts: _issues_with(drafts).order_by("-date").values(*ISSUE_FIELDS)[:1], samples=((), ())
 )
@@ -75,13 +97,13 @@ _issue_before = Prepared(
     lambda date, drafts: (
         _issues_with(drafts).filter(date__lt=date).order_by("-date").values(*ISSUE_FIELDS)[:1]
     ),
-    samples=((_DATES[0],), (_DATES[1],)),
+    _DATES,
 )
 _issue_after = Prepared(
     lambda date, drafts: (
         _issues_with(drafts).filter(date__gt=date).order_by("date").values(*ISSUE_FIELDS)[:1]
     ),
-    samples=((_DATES[0],), (_DATES[1],)),
+    _DATES,
 )
 
 
@@ -97,95 +119,54 @@ def _first(rows):
     return _issue(rows[0]) if rows else None
 
 
-def issue_on(date: datetime.date) -> dict | None:
-    return _first(_issue_by_date.rows(date))
+# ---------------------------------------------------------------- an issue's pages (home, issue)
 
 
-def latest_issue(drafts: bool) -> dict | None:
-    """The newest issue with an article the reader may see."""
-    return _first(_latest_issue.rows(drafts=drafts))
-
-
-def issue_before(date: datetime.date, drafts: bool) -> dict | None:
-    return _first(_issue_before.rows(date, drafts=drafts))
-
-
-def issue_after(date: datetime.date, drafts: bool) -> dict | None:
-    return _first(_issue_after.rows(date, drafts=drafts))
-
-
-# ---------------------------------------------------------------- an issue's pages and articles
-
-
-def _pages_of_issue(issue_id, drafts):
+def _pages_on(date, drafts):
     counted = visible(Photo, drafts).filter(page=OuterRef("pk")).order_by().values("pk")
     return (
-        Page.objects.filter(issue_id=issue_id)
+        Page.objects.filter(issue__date=date)
         .order_by("number")
         .annotate(photo_count=CountOf(counted))
         .values("id", "number", "name", "photo_count")
     )
 
 
-_issue_pages = Prepared(_pages_of_issue, samples=((1,), (2,)))
+_issue_pages = Prepared(_pages_on, _DATES)
 _issue_articles = Prepared(
-    lambda issue_id, drafts: (
+    lambda date, drafts: (
         visible(Article, drafts)
-        .filter(page__issue_id=issue_id)
+        .filter(page__issue__date=date)
         .order_by("page__number", "position")
         .values(*ITEM_FIELDS)
     ),
-    samples=((1,), (2,)),
+    _DATES,
 )
-_issue_bylines = Prepared(
-    lambda issue_id: (
-        Byline.objects.filter(article__page__issue_id=issue_id).order_by("order", "pk").values(*BYLINE_FIELDS)
-    ),
-    samples=((1,), (2,)),
-)
-_batch_bylines = Prepared(
-    lambda *ids: Byline.objects.filter(article_id__in=ids).order_by("order", "pk").values(*BYLINE_FIELDS),
-    samples=(tuple(range(1, BYLINE_BATCH + 1)), tuple(range(BYLINE_BATCH + 1, 2 * BYLINE_BATCH + 1))),
-)
+_issue_bylines = Prepared(lambda date: _bylines(article__page__issue__date=date), _DATES)
+_issue_photos = Prepared(lambda date, drafts: _photos(drafts, page__issue__date=date), _DATES)
+_issue_credits = Prepared(lambda date: _credits(photo__page__issue__date=date), _DATES)
 
 
-def _attach_bylines(articles: list[dict], bylines: list[dict]) -> None:
-    by_article: dict[int, list] = {a["id"]: [] for a in articles}
-    for b in bylines:
-        found = by_article.get(b["article_id"])
-        if found is not None:
-            found.append(b)
-    for a in articles:
-        a["bylines"] = by_article[a["id"]]
+def _attach(rows: list[dict], name: str, found: list[dict], key: str) -> list[dict]:
+    """Give each row its ``name``: the ``found`` rows whose ``key`` is its id, in order
+    (rows of others, such as drafts' bylines a reader does not see, are left out)."""
+    by_id: dict[int, list] = {r["id"]: [] for r in rows}
+    for f in found:
+        group = by_id.get(f[key])
+        if group is not None:
+            group.append(f)
+    for r in rows:
+        r[name] = by_id[r["id"]]
+    return rows
 
 
-def with_bylines(articles: list[dict]) -> list[dict]:
-    """Give each article row its ``bylines`` (in print order), read in batches of
-    :data:`BYLINE_BATCH` ids (a short batch is filled with its last id)."""
-    ids = [a["id"] for a in articles]
-    bylines: list[dict] = []
-    for start in range(0, len(ids), BYLINE_BATCH):
-        batch = ids[start : start + BYLINE_BATCH]
-        batch += [batch[-1]] * (BYLINE_BATCH - len(batch))
-        bylines += _batch_bylines.rows(*batch)
-    _attach_bylines(articles, bylines)
-    return articles
-
-
-def issue_pages(issue: dict, drafts: bool, *, bylines: bool = False) -> list[dict]:
-    """The issue's pages that have articles the reader may see, each with its ``articles``
-    (rows of :data:`ITEM_FIELDS`, with their ``bylines`` if asked) and ``photo_count``."""
-    pages = _issue_pages.rows(issue["id"], drafts=drafts)
-    articles = _issue_articles.rows(issue["id"], drafts=drafts)
-    if bylines:
-        _attach_bylines(articles, _issue_bylines.rows(issue["id"]))
-    by_page: dict[int, list] = {p["id"]: [] for p in pages}
-    for a in articles:
-        by_page[a["page_id"]].append(a)
-    result = []
+def _pages(pages: list[dict], articles: list[dict]) -> list[dict]:
+    """The pages that have articles the reader may see, each with its ``articles``,
+    ``label`` and ``url``."""
+    _attach(pages, "articles", articles, "page_id")
     page_url = id_url_format("site:page")
+    result = []
     for p in pages:
-        p["articles"] = by_page[p["id"]]
         p["label"] = f"{p['number']:02d}版"
         p["url"] = page_url.format(p["id"])
         if p["articles"]:
@@ -193,8 +174,45 @@ def issue_pages(issue: dict, drafts: bool, *, bylines: bool = False) -> list[dic
     return result
 
 
-# ---------------------------------------------------------------- columns
+def _photo_instances(found: list[dict], credits: list[dict], using: str = "default") -> list[Photo]:
+    """Photo instances (the renditions need them), each with its ``shown_credits`` rows."""
+    _attach(found, "credits", credits, "photo_id")
+    photos = []
+    page_url = id_url_format("site:page")
+    for row in found:
+        photo = Photo.from_db(using, PHOTO_FIELDS, [row[name] for name in PHOTO_FIELDS])
+        photo.shown_credits = row["credits"]
+        if "page__number" in row:  # where the photo was printed (a person's photos)
+            photo.page_url = page_url.format(row["page_id"])
+            photo.page_date = row["page__issue__date"]
+            photo.page_label = f"{row['page__number']:02d}版"
+        photos.append(photo)
+    return photos
 
+
+def issue_page(date: datetime.date, drafts: bool) -> dict | None:
+    """The issue of ``date`` (``issue``), its ``pages`` with their articles and bylines and
+    how many photos each has, and the ``previous_issue`` and ``next_issue``; None if there
+    is no issue that day."""
+    issue, pages, articles, bylines, before, after = together(
+        _issue_on.call(date),
+        _issue_pages.call(date, drafts=drafts),
+        _issue_articles.call(date, drafts=drafts),
+        _issue_bylines.call(date),
+        _issue_before.call(date, drafts=drafts),
+        _issue_after.call(date, drafts=drafts),
+    )
+    if not issue:
+        return None
+    return {
+        "issue": _first(issue),
+        "pages": _pages(pages, _attach(articles, "bylines", bylines, "article_id")),
+        "previous_issue": _first(before),
+        "next_issue": _first(after),
+    }
+
+
+# ---------------------------------------------------------------- columns
 
 _column_counts = Prepared(
     lambda bound: (
@@ -206,216 +224,43 @@ _column_counts = Prepared(
 )
 
 
-def column_counts(bound: int) -> list[dict]:
-    """Every column (with its ``url``) and its published articles counted up to ``bound + 1``."""
-    rows = _column_counts.rows(bound=bound)
+def _columns(rows: list[dict]) -> list[dict]:
     for c in rows:
         c["url"] = cached_reverse("site:column", slug=c["slug"])
     return rows
 
 
-# ---------------------------------------------------------------- photos
-
-#: The photo fields a page shows (in the model's field order, for ``Photo.from_db``).
-PHOTO_FIELDS = tuple(
-    f.attname
-    for f in Photo._meta.concrete_fields
-    if f.attname
-    in {"id", "page_id", "article_id", "position", "title", "caption", "agency", "image", "width", "height"}
-)
-CREDIT_FIELDS = ("photo_id", "role", "person_id", "person__name")
-#: Credits are read for this many photos at once.
-CREDIT_BATCH = 24
+def column_counts(bound: int) -> list[dict]:
+    """Every column (with its ``url``) and its published articles counted up to ``bound + 1``."""
+    return _columns(_column_counts.rows(bound=bound))
 
 
-def _photos_where(drafts, **where):
-    return visible(Photo, drafts).filter(**where).order_by("position").values(*PHOTO_FIELDS)
+def home_page(drafts: bool, bound: int) -> dict:
+    """The latest issue (``issue``: None before the first) with its ``pages`` (their articles
+    and ``photos``), the ``previous_issue``, and every column counted up to ``bound + 1``."""
+    latest, columns = together(_latest_issue.call(drafts=drafts), _column_counts.call(bound=bound))
+    result = {"issue": _first(latest), "pages": [], "previous_issue": None, "columns": _columns(columns)}
+    if result["issue"]:
+        date = result["issue"]["date"]
+        pages, articles, photos, credits, before = together(
+            _issue_pages.call(date, drafts=drafts),
+            _issue_articles.call(date, drafts=drafts),
+            _issue_photos.call(date, drafts=drafts),
+            _issue_credits.call(date),
+            _issue_before.call(date, drafts=drafts),
+        )
+        result["pages"] = _pages(pages, articles)
+        by_page: dict[int, list] = {p["id"]: [] for p in result["pages"]}
+        for photo in _photo_instances(photos, credits):
+            if photo.page_id in by_page:
+                by_page[photo.page_id].append(photo)
+        for p in result["pages"]:
+            p["photos"] = by_page[p["id"]]
+        result["previous_issue"] = _first(before)
+    return result
 
 
-_issue_photos = Prepared(
-    lambda issue_id, drafts: _photos_where(drafts, page__issue_id=issue_id), ((1,), (2,))
-)
-_page_photos = Prepared(lambda page_id, drafts: _photos_where(drafts, page_id=page_id), ((1,), (2,)))
-_article_photos = Prepared(
-    lambda article_id, drafts: _photos_where(drafts, article_id=article_id), ((1,), (2,))
-)
-_person_photos = Prepared(
-    lambda person_id, drafts, limit: (
-        visible(Photo, drafts)
-        .filter(credits__person_id=person_id)
-        .order_by("-credits__issue_date", "credits__page_number", "credits__position", "pk")
-        .values(*PHOTO_FIELDS, "page__number", "page__issue__date", "page__issue__date_estimated")[:limit]
-    ),
-    samples=((1,), (2,)),
-)
-_batch_credits = Prepared(
-    lambda *ids: PhotoCredit.objects.filter(photo_id__in=ids).order_by("order", "pk").values(*CREDIT_FIELDS),
-    samples=(tuple(range(1, CREDIT_BATCH + 1)), tuple(range(CREDIT_BATCH + 1, 2 * CREDIT_BATCH + 1))),
-)
-
-
-def _photos(found: list[dict], using: str = "default") -> list[Photo]:
-    """Photo instances (the renditions need them) with their ``shown_credits`` rows."""
-    ids = [p["id"] for p in found]
-    credits: dict[int, list] = {pk: [] for pk in ids}
-    for start in range(0, len(ids), CREDIT_BATCH):
-        batch = ids[start : start + CREDIT_BATCH]
-        batch += [batch[-1]] * (CREDIT_BATCH - len(batch))
-        for c in _batch_credits.rows(*batch):
-            credits[c["photo_id"]].append(c)
-    photos = []
-    page_url = id_url_format("site:page")
-    for row in found:
-        photo = Photo.from_db(using, PHOTO_FIELDS, [row[name] for name in PHOTO_FIELDS])
-        photo.shown_credits = credits[row["id"]]
-        if "page__number" in row:  # where the photo was printed (a person's photos)
-            photo.page_url = page_url.format(row["page_id"])
-            photo.page_date = row["page__issue__date"]
-            photo.page_label = f"{row['page__number']:02d}版"
-        photos.append(photo)
-    return photos
-
-
-def issue_photos(issue_id: int, drafts: bool) -> list[Photo]:
-    return _photos(_issue_photos.rows(issue_id, drafts=drafts))
-
-
-def page_photos(page_id: int, drafts: bool) -> list[Photo]:
-    return _photos(_page_photos.rows(page_id, drafts=drafts))
-
-
-def article_photos(article_id: int, drafts: bool) -> list[Photo]:
-    return _photos(_article_photos.rows(article_id, drafts=drafts))
-
-
-def person_photos(person_id: int, drafts: bool, limit: int) -> list[Photo]:
-    """The photos credited to the person, newest first, each with where it was printed:
-    ``page_url``, ``page_date`` (the issue's date) and ``page_label`` (03版)."""
-    return _photos(_person_photos.rows(person_id, drafts=drafts, limit=limit))
-
-
-# ---------------------------------------------------------------- a column's, a person's articles
-
-
-class ArticleList:
-    """A long article list for a paginator (``BoundedPaginator``): ``count_upto(n)`` and
-    slices, each one prepared query; a slice's rows come with their bylines."""
-
-    def __init__(self, count: Prepared, items: Prepared, key, drafts: bool):
-        self._count, self._items, self.key, self.drafts = count, items, key, drafts
-
-    def count_upto(self, n: int) -> int:
-        found = self._count.rows(self.key, drafts=self.drafts, limit=n)
-        return found[0]["n"] if found else 0
-
-    def __getitem__(self, where: slice) -> list[dict]:
-        if where.stop is not None and where.stop <= (where.start or 0):
-            return []
-        found = self._items.rows(self.key, drafts=self.drafts, start=where.start, stop=where.stop)
-        return with_bylines(found)
-
-
-def _column_articles(column_id, drafts):
-    return visible(Article, drafts).filter(column_id=column_id).newest_first()
-
-
-_column_count = Prepared(
-    lambda column_id, drafts, limit: (
-        Column.objects.filter(pk=column_id)
-        .annotate(n=CountOf(_column_articles(OuterRef("pk"), drafts).order_by().values("pk")[:limit]))
-        .values("n")
-    ),
-    samples=((1,), (2,)),
-)
-_column_items = Prepared(
-    lambda column_id, drafts, start, stop: _column_articles(column_id, drafts).values(*ITEM_FIELDS)[
-        start:stop
-    ],
-    samples=((1,), (2,)),
-)
-
-
-def _person_articles(person_id, drafts):
-    # Through the person's bylines in print order (their copies of the article's date, page
-    # and position, on the person's first byline of each article): the byline index walks
-    # them newest first, however many there are.
-    return visible(Article, drafts).filter(bylines__person=person_id, bylines__issue_date__isnull=False)
-
-
-_person_count = Prepared(
-    lambda person_id, drafts, limit: (
-        Person.objects.filter(pk=person_id)
-        .annotate(n=CountOf(_person_articles(OuterRef("pk"), drafts).order_by().values("pk")[:limit]))
-        .values("n")
-    ),
-    samples=((1,), (2,)),
-)
-_person_items = Prepared(
-    lambda person_id, drafts, start, stop: (
-        _person_articles(person_id, drafts)
-        .order_by("-bylines__issue_date", "bylines__page_number", "bylines__position", "pk")
-        .values(*ITEM_FIELDS)[start:stop]
-    ),
-    samples=((1,), (2,)),
-)
-
-
-def column_articles(column_id: int, drafts: bool) -> ArticleList:
-    """The column's articles, newest first."""
-    return ArticleList(_column_count, _column_items, column_id, drafts)
-
-
-def person_articles(person_id: int, drafts: bool) -> ArticleList:
-    """The person's articles, newest first (each once, however often they are credited)."""
-    return ArticleList(_person_count, _person_items, person_id, drafts)
-
-
-_column_by_slug = Prepared(
-    lambda slug, drafts: (
-        (Column.objects.all() if drafts else Column.objects.published())
-        .filter(slug=slug)
-        .values("id", "name", "slug", "description")
-    ),
-    samples=(("a",), ("b",)),
-)
-_person_by_id = Prepared(
-    lambda pk: Person.objects.filter(pk=pk).values("id", "name", "affiliation"), samples=((1,), (2,))
-)
-
-
-def column(slug: str, drafts: bool) -> dict | None:
-    """The column the reader may see by its slug, with its ``url``."""
-    found = _column_by_slug.rows(slug, drafts=drafts)
-    if not found:
-        return None
-    found[0]["url"] = cached_reverse("site:column", slug=found[0]["slug"])
-    return found[0]
-
-
-def person(pk: int) -> dict | None:
-    found = _person_by_id.rows(pk)
-    if not found:
-        return None
-    found[0]["url"] = id_url_format("site:person").format(found[0]["id"])
-    return found[0]
-
-
-# ---------------------------------------------------------------- a page, an article
-
-
-def _instance(model, row: dict, prefix: str = "", using: str = "default"):
-    """A model instance from the ``prefix``-ed fields of a row (those it has), as if loaded."""
-    names, values = [], []
-    for f in model._meta.concrete_fields:
-        key = prefix + (f.attname if f.attname != "id" else "id")
-        if key in row:
-            names.append(f.attname)
-            values.append(row[key])
-    return model.from_db(using, names, values)
-
-
-def _fields(model, prefix: str = "", skip=()) -> list[str]:
-    return [prefix + f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+# ---------------------------------------------------------------- a page
 
 
 _ISSUE_OF = ("id", "date", "number", "date_estimated")
@@ -423,7 +268,7 @@ _page_by_id = Prepared(
     lambda pk: Page.objects.filter(pk=pk).values(
         "id", "issue_id", "number", "name", *(f"issue__{f}" for f in _ISSUE_OF)
     ),
-    samples=((1,), (2,)),
+    _IDS,
 )
 _page_articles = Prepared(
     lambda page_id, drafts: (
@@ -443,42 +288,64 @@ _page_articles = Prepared(
             "column__slug",
         )
     ),
-    samples=((1,), (2,)),
+    _IDS,
 )
+_page_bylines = Prepared(lambda page_id: _bylines(article__page_id=page_id), _IDS)
+_page_photos = Prepared(lambda page_id, drafts: _photos(drafts, page_id=page_id), _IDS)
+_page_credits = Prepared(lambda page_id: _credits(photo__page_id=page_id), _IDS)
 _sibling_pages = Prepared(
-    lambda issue_id, drafts: (
-        Page.objects.filter(Exists(visible(Article, drafts).filter(page=OuterRef("pk"))), issue_id=issue_id)
+    lambda page_id, drafts: (
+        Page.objects.filter(
+            Exists(visible(Article, drafts).filter(page=OuterRef("pk"))),
+            issue=Subquery(Page.objects.filter(pk=page_id).values("issue_id")[:1]),
+        )
         .order_by("number")
         .values("pk", "number", "name")
     ),
-    samples=((1,), (2,)),
+    _IDS,
 )
 
 
-def page(pk: int) -> Page | None:
-    """The page (an instance, with its issue)."""
-    found = _page_by_id.rows(pk)
+def _instance(model, row: dict, prefix: str = "", using: str = "default"):
+    """A model instance from the ``prefix``-ed fields of a row (those it has), as if loaded."""
+    names, values = [], []
+    for f in model._meta.concrete_fields:
+        key = prefix + f.attname
+        if key in row:
+            names.append(f.attname)
+            values.append(row[key])
+    return model.from_db(using, names, values)
+
+
+def page_page(pk: int, drafts: bool) -> dict | None:
+    """The page (``page``, an instance with its issue), its ``articles`` (rows with their
+    ``bylines``, ``column_url`` and ``first_paragraph``, the body's first paragraph block),
+    its ``photos`` and the issue's pages that have articles (``sibling_pages``: ``pk``,
+    ``number``, ``name``); None if there is no such page."""
+    found, articles, bylines, photos, credits, siblings = together(
+        _page_by_id.call(pk),
+        _page_articles.call(pk, drafts=drafts),
+        _page_bylines.call(pk),
+        _page_photos.call(pk, drafts=drafts),
+        _page_credits.call(pk),
+        _sibling_pages.call(pk, drafts=drafts),
+    )
     if not found:
         return None
-    obj = _instance(Page, found[0])
-    obj.issue = _instance(Issue, found[0], "issue__")
-    return obj
-
-
-def page_articles(page_id: int, drafts: bool) -> list[dict]:
-    """The page's articles in print order, with their ``bylines``, ``column_url`` and
-    ``first_paragraph`` (the body's first paragraph block, or None)."""
-    found = _page_articles.rows(page_id, drafts=drafts)
-    for a in found:
+    page = _instance(Page, found[0])
+    page.issue = _instance(Issue, found[0], "issue__")
+    for a in articles:
         a["first_paragraph"] = next((b for b in a["body"] or [] if b.get("type") == "paragraph"), None)
         a["column_url"] = cached_reverse("site:column", slug=a["column__slug"]) if a["column_id"] else ""
-    return with_bylines(found)
+    return {
+        "page": page,
+        "articles": _attach(articles, "bylines", bylines, "article_id"),
+        "photos": _photo_instances(photos, credits),
+        "sibling_pages": siblings,
+    }
 
 
-def sibling_pages(issue_id: int, drafts: bool) -> list[dict]:
-    """The issue's pages that have articles the reader may see (``pk``, ``number``, ``name``)."""
-    return _sibling_pages.rows(issue_id, drafts=drafts)
-
+# ---------------------------------------------------------------- an article
 
 _CONTINUED = ("id", "title", "status", "published_at", "position", "page_id")
 _article_by_id = Prepared(
@@ -486,7 +353,7 @@ _article_by_id = Prepared(
         visible(Article, drafts)
         .filter(pk=pk)
         .values(
-            *_fields(Article),
+            *(f.attname for f in Article._meta.concrete_fields),
             "page__number",
             "page__name",
             "page__issue_id",
@@ -496,32 +363,37 @@ _article_by_id = Prepared(
             "continued_from__page__number",
         )
     ),
-    samples=((1,), (2,)),
+    _IDS,
 )
-_continued_in = Prepared(
-    lambda pk, issue_id: (
-        Article.objects.filter(continued_from_id=pk, page__issue_id=issue_id)
-        .order_by()
-        .values(*_CONTINUED, "page__number")[:1]
-    ),
-    samples=((1, 1), (2, 2)),
-)
+_article_bylines = Prepared(lambda pk: _bylines(article_id=pk), _IDS)
+_article_photos = Prepared(lambda pk, drafts: _photos(drafts, article_id=pk), _IDS)
+_article_credits = Prepared(lambda pk: _credits(photo__article_id=pk), _IDS)
 _article_siblings = Prepared(
-    lambda page_id, drafts: (
+    lambda pk, drafts: (
         visible(Article, drafts)
-        .filter(page_id=page_id)
+        .filter(page=Subquery(Article.objects.filter(pk=pk).values("page_id")[:1]))
         .order_by("position")
         .values("pk", "position", "title")
     ),
-    samples=((1,), (2,)),
+    _IDS,
 )
-_article_bylines = Prepared(
-    lambda pk: Byline.objects.filter(article_id=pk).order_by("order", "pk").values(*BYLINE_FIELDS),
-    samples=((1,), (2,)),
+# The continuation is in the same issue; saying so lets the database start from the
+# issue's pages (SQLite's statistics make the all-NULL continued_from index look useless).
+_continued_in = Prepared(
+    lambda pk: (
+        Article.objects.filter(
+            continued_from_id=pk,
+            page__issue=Subquery(Article.objects.filter(pk=pk).values("page__issue_id")[:1]),
+        )
+        .order_by()
+        .values(*_CONTINUED, "page__number")[:1]
+    ),
+    _IDS,
 )
 
 
 def _part(row: dict, prefix: str) -> Article | None:
+    """The other part of a continued article (with its page's number), or None."""
     if row.get(prefix + "id") is None:
         return None
     part = _instance(Article, row, prefix)
@@ -531,10 +403,19 @@ def _part(row: dict, prefix: str) -> Article | None:
     return part
 
 
-def article(pk: int, drafts: bool) -> Article | None:
-    """The article the reader may see (an instance, with its page, issue, column and the
-    part it continues, each with the page number shown)."""
-    found = _article_by_id.rows(pk, drafts=drafts)
+def article_page(pk: int, drafts: bool) -> dict | None:
+    """The article the reader may see (``article``, an instance with its page, issue,
+    column and the part it continues), its ``bylines`` (rows), ``photos``, the articles on
+    its page (``siblings``: ``pk``, ``position``, ``title``) and its continuation
+    (``continued_in``); None if the reader may not see it."""
+    found, bylines, photos, credits, siblings, continued = together(
+        _article_by_id.call(pk, drafts=drafts),
+        _article_bylines.call(pk),
+        _article_photos.call(pk, drafts=drafts),
+        _article_credits.call(pk),
+        _article_siblings.call(pk, drafts=drafts),
+        _continued_in.call(pk),
+    )
     if not found:
         return None
     row = found[0]
@@ -545,21 +426,203 @@ def article(pk: int, drafts: bool) -> Article | None:
     obj.page.issue = _instance(Issue, row, "page__issue__")
     obj.column = _instance(Column, row, "column__") if row["column_id"] else None
     obj.continued_from = _part(row, "continued_from__")
-    return obj
+    return {
+        "article": obj,
+        "bylines": bylines,
+        "photos": _photo_instances(photos, credits),
+        "siblings": siblings,
+        "continued_in": _part({f"c__{k}": v for k, v in continued[0].items()}, "c__") if continued else None,
+    }
 
 
-def continued_in(obj: Article) -> Article | None:
-    """The article's continuation (in the same issue: saying so lets the database start
-    from the issue's pages)."""
-    found = _continued_in.rows(obj.pk, obj.page.issue_id)
+# ---------------------------------------------------------------- a column's, a person's articles
+
+
+class ArticleList:
+    """A long article list for a paginator (``BoundedPaginator``): ``count_upto(n)`` and
+    slices (rows with their ``bylines``), each a prepared query.
+
+    :meth:`prefetch` runs the count, the slice a reader asked for and the page's other
+    queries (``extra``, by name: the column or person shown, their photos …) together,
+    in one round trip; their rows are in :attr:`found`."""
+
+    def __init__(self, count: Prepared, items: Prepared, bylines: Prepared, key, drafts: bool, extra=None):
+        self._count, self._items, self._bylines = count, items, bylines
+        self.key, self.drafts = key, drafts
+        self._extra = dict(extra or {})
+        self.found: dict[str, list[dict]] = {}
+        self._counted: dict[int, int] = {}
+        self._slice: tuple[int, int, list[dict]] | None = None
+
+    def _shape(self, start, stop):
+        return {"drafts": self.drafts, "start": start, "stop": stop}
+
+    def prefetch(self, n: int, start: int, stop: int) -> None:
+        """Count up to ``n``, read ``[start:stop]`` and the extra queries, together."""
+        names = list(self._extra)
+        count, items, bylines, *extra = together(
+            self._count.call(self.key, drafts=self.drafts, limit=n),
+            self._items.call(self.key, **self._shape(start, stop)),
+            self._bylines.call(self.key, **self._shape(start, stop)),
+            *self._extra.values(),
+        )
+        self._counted[n] = count[0]["n"] if count else 0
+        self._slice = (start, stop, _attach(items, "bylines", bylines, "article_id"))
+        self.found.update(zip(names, extra, strict=True))
+
+    def count_upto(self, n: int) -> int:
+        if n not in self._counted:
+            found = self._count.rows(self.key, drafts=self.drafts, limit=n)
+            self._counted[n] = found[0]["n"] if found else 0
+        return self._counted[n]
+
+    def __getitem__(self, where: slice) -> list[dict]:
+        start, stop = where.start or 0, where.stop
+        if stop is not None and stop <= start:
+            return []
+        if self._slice and self._slice[0] == start and stop is not None and stop <= self._slice[1]:
+            return self._slice[2][: stop - start]
+        items, bylines = together(
+            self._items.call(self.key, **self._shape(start, stop)),
+            self._bylines.call(self.key, **self._shape(start, stop)),
+        )
+        return _attach(items, "bylines", bylines, "article_id")
+
+
+def _column_articles(slug, drafts):
+    return visible(Article, drafts).filter(column__slug=slug).newest_first()
+
+
+_column_by_slug = Prepared(
+    lambda slug, drafts: (
+        visible(Column, drafts).filter(slug=slug).values("id", "name", "slug", "description")
+    ),
+    samples=(("a",), ("b",)),
+)
+_column_count = Prepared(
+    lambda slug, drafts, limit: (
+        Column.objects.filter(slug=slug)
+        .annotate(
+            n=CountOf(visible(Article, drafts).filter(column=OuterRef("pk")).order_by().values("pk")[:limit])
+        )
+        .values("n")
+    ),
+    samples=(("a",), ("b",)),
+)
+_column_items = Prepared(
+    lambda slug, drafts, start, stop: _column_articles(slug, drafts).values(*ITEM_FIELDS)[start:stop],
+    samples=(("a",), ("b",)),
+)
+_column_bylines = Prepared(
+    lambda slug, drafts, start, stop: _bylines(
+        article__in=_column_articles(slug, drafts).values("pk")[start:stop]
+    ),
+    samples=(("a",), ("b",)),
+)
+
+
+def column_listing(slug: str, drafts: bool) -> ArticleList:
+    """The column's articles, newest first; with the list, the column itself (``column_of``)."""
+    return ArticleList(
+        _column_count,
+        _column_items,
+        _column_bylines,
+        slug,
+        drafts,
+        extra={"column": _column_by_slug.call(slug, drafts=drafts)},
+    )
+
+
+def column_of(listing: ArticleList) -> dict | None:
+    """The column the reader may see (with its ``url``), or None."""
+    found = listing.found["column"]
+    return _columns(found)[0] if found else None
+
+
+def _person_articles(person, drafts):
+    # Through the person's bylines in print order (their copies of the article's date, page
+    # and position, on the person's first byline of each article): the byline index walks
+    # them newest first, however many there are.
+    return visible(Article, drafts).filter(bylines__person=person, bylines__issue_date__isnull=False)
+
+
+def _person_newest(person_id, drafts):
+    return _person_articles(person_id, drafts).order_by(
+        "-bylines__issue_date", "bylines__page_number", "bylines__position", "pk"
+    )
+
+
+def _person_photo_list(person_id, drafts, limit):
+    # Through the person's credits in print order (their copies of the photo's date, page
+    # and position), as the articles through the bylines.
+    return (
+        visible(Photo, drafts)
+        .filter(credits__person_id=person_id)
+        .order_by("-credits__issue_date", "credits__page_number", "credits__position", "pk")[:limit]
+    )
+
+
+_person_by_id = Prepared(lambda pk: Person.objects.filter(pk=pk).values("id", "name", "affiliation"), _IDS)
+_person_count = Prepared(
+    lambda person_id, drafts, limit: (
+        Person.objects.filter(pk=person_id)
+        .annotate(n=CountOf(_person_articles(OuterRef("pk"), drafts).order_by().values("pk")[:limit]))
+        .values("n")
+    ),
+    _IDS,
+)
+_person_items = Prepared(
+    lambda person_id, drafts, start, stop: _person_newest(person_id, drafts).values(*ITEM_FIELDS)[start:stop],
+    _IDS,
+)
+_person_bylines = Prepared(
+    lambda person_id, drafts, start, stop: _bylines(
+        article__in=_person_newest(person_id, drafts).values("pk")[start:stop]
+    ),
+    _IDS,
+)
+_person_photos = Prepared(
+    lambda person_id, drafts, limit: _person_photo_list(person_id, drafts, limit).values(
+        *PHOTO_FIELDS, "page__number", "page__issue__date"
+    ),
+    _IDS,
+)
+_person_credits = Prepared(
+    lambda person_id, drafts, limit: _credits(
+        photo__in=_person_photo_list(person_id, drafts, limit).values("pk")
+    ),
+    _IDS,
+)
+
+
+def person_listing(pk: int, drafts: bool, photos: int) -> ArticleList:
+    """The person's articles, newest first (each once, however often they are credited);
+    with the list, the person (``person_of``) and their newest ``photos`` photos
+    (``person_photos_of``)."""
+    return ArticleList(
+        _person_count,
+        _person_items,
+        _person_bylines,
+        pk,
+        drafts,
+        extra={
+            "person": _person_by_id.call(pk),
+            "photos": _person_photos.call(pk, drafts=drafts, limit=photos),
+            "credits": _person_credits.call(pk, drafts=drafts, limit=photos),
+        },
+    )
+
+
+def person_of(listing: ArticleList) -> dict | None:
+    """The person (with their ``url``), or None."""
+    found = listing.found["person"]
     if not found:
         return None
-    return _part({f"c__{k}": v for k, v in found[0].items()}, "c__")
+    found[0]["url"] = id_url_format("site:person").format(found[0]["id"])
+    return found[0]
 
 
-def article_siblings(page_id: int, drafts: bool) -> list[dict]:
-    return _article_siblings.rows(page_id, drafts=drafts)
-
-
-def article_bylines(pk: int) -> list[dict]:
-    return _article_bylines.rows(pk)
+def person_photos_of(listing: ArticleList) -> list[Photo]:
+    """The person's photos, each with where it was printed (``page_url``, ``page_date``,
+    ``page_label``)."""
+    return _photo_instances(listing.found["photos"], listing.found["credits"])

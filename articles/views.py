@@ -71,7 +71,12 @@ def columns_with_counts(user=None, *, only_used: bool = False) -> list[dict]:
     is a count above 0 (filtered on the count, which comes from an index); so does
     everyone with ``only_used``. Whoever sees drafts also sees the unused columns.
     """
-    columns = rows.column_counts(COUNT_BOUND)
+    return bounded_counts(rows.column_counts(COUNT_BOUND), user, only_used=only_used)
+
+
+def bounded_counts(columns: list[dict], user, *, only_used: bool) -> list[dict]:
+    """Column rows counted up to ``COUNT_BOUND + 1``: ``more_articles`` set, the count
+    capped, and the unused columns left out for readers (see :func:`columns_with_counts`)."""
     for c in columns:
         c["more_articles"] = c["article_count"] > COUNT_BOUND
         c["article_count"] = min(c["article_count"], COUNT_BOUND)
@@ -127,6 +132,8 @@ def paginate(request, queryset, *, bound: int | None = None):
     except (TypeError, ValueError):
         asked = 1
     bound = max(bound, (asked + 1) * PER_PAGE)
+    if hasattr(queryset, "prefetch"):  # articles.rows.ArticleList: count and page at once
+        queryset.prefetch(bound + 1, (asked - 1) * PER_PAGE, asked * PER_PAGE)
     return BoundedPaginator(queryset, PER_PAGE, bound).get_page(number)
 
 
@@ -186,25 +193,17 @@ def photo_image_url(request, photos) -> str | None:
 @reader_cache
 def home(request):
     """The latest issue: its pages with their article titles and photos; the columns."""
-    drafts = sees_drafts(request.user)
-    issue = rows.latest_issue(drafts)
-    pages = rows.issue_pages(issue, drafts) if issue else []
-    if pages:
-        by_page = {p["id"]: [] for p in pages}
-        for photo in rows.issue_photos(issue["id"], drafts):
-            if photo.page_id in by_page:
-                by_page[photo.page_id].append(photo)
-        for p in pages:
-            p["photos"] = by_page[p["id"]]
+    data = rows.home_page(sees_drafts(request.user), COUNT_BOUND)
+    issue = data["issue"]
     return render(
         request,
         "site/home.html",
         {
             "issue": issue,
             "weekday": cn_weekday(issue["date"]) if issue else "",
-            "pages": pages,
-            "previous_issue": rows.issue_before(issue["date"], drafts) if issue else None,
-            "columns": columns_with_counts(request.user, only_used=True),
+            "pages": data["pages"],
+            "previous_issue": data["previous_issue"],
+            "columns": bounded_counts(data["columns"], request.user, only_used=True),
             "canonical_url": absolute(request, cached_reverse("site:home")),
         },
     )
@@ -214,11 +213,10 @@ def home(request):
 @reader_cache
 def issue(request, year, month, day):
     date = date_or_404(year, month, day)
-    obj = rows.issue_on(date)
-    if obj is None:
+    data = rows.issue_page(date, sees_drafts(request.user))
+    if data is None:
         raise Http404("没有这一期")
-    drafts = sees_drafts(request.user)
-    pages = rows.issue_pages(obj, drafts, bylines=True)
+    obj, pages = data["issue"], data["pages"]
     if not pages:
         raise Http404("这一期没有已发布的稿件")
     canonical = absolute(request, obj["url"])
@@ -229,8 +227,8 @@ def issue(request, year, month, day):
             "issue": obj,
             "weekday": cn_weekday(date),
             "pages": pages,
-            "previous_issue": rows.issue_before(date, drafts),
-            "next_issue": rows.issue_after(date, drafts),
+            "previous_issue": data["previous_issue"],
+            "next_issue": data["next_issue"],
             "canonical_url": canonical,
             "json_ld": json_ld_text(
                 {
@@ -263,15 +261,12 @@ def issue(request, year, month, day):
 @require_safe
 @reader_cache
 def page(request, pk):
-    obj = rows.page(pk)
-    if obj is None:
+    data = rows.page_page(pk, sees_drafts(request.user))
+    if data is None:
         raise Http404("没有这一版")
-    drafts = sees_drafts(request.user)
-    articles = rows.page_articles(obj.pk, drafts)
+    obj, articles, photos, siblings = data["page"], data["articles"], data["photos"], data["sibling_pages"]
     if not articles:
         raise Http404("这一版没有已发布的稿件")
-    photos = rows.page_photos(obj.pk, drafts)
-    siblings = rows.sibling_pages(obj.issue_id, drafts)
     numbers = [s["number"] for s in siblings]
     here = numbers.index(obj.number)
     return render(
@@ -322,13 +317,10 @@ def _part_link(request, other: Article | None) -> Article | None:
 @require_safe
 @reader_cache
 def article(request, pk):
-    drafts = sees_drafts(request.user)
-    obj = rows.article(pk, drafts)
-    if obj is None:
+    data = rows.article_page(pk, sees_drafts(request.user))
+    if data is None:
         return _merged_article_redirect(pk)
-    bylines = rows.article_bylines(obj.pk)
-    photos = rows.article_photos(obj.pk, drafts)
-    siblings = rows.article_siblings(obj.page_id, drafts)
+    obj, bylines, photos, siblings = data["article"], data["bylines"], data["photos"], data["siblings"]
     positions = [s["position"] for s in siblings]
     here = positions.index(obj.position)
     canonical = absolute(request, obj.get_absolute_url())
@@ -345,7 +337,7 @@ def article(request, pk):
             "previous_article": siblings[here - 1] if here > 0 else None,
             "next_article": siblings[here + 1] if here + 1 < len(siblings) else None,
             "continued_from": _part_link(request, obj.continued_from),
-            "continued_in": _part_link(request, rows.continued_in(obj)),
+            "continued_in": _part_link(request, data["continued_in"]),
             "is_preview": not obj.is_published,
             "canonical_url": canonical,
             "og_image": photo_image_url(request, photos),
@@ -415,11 +407,11 @@ def columns(request):
 @require_safe
 @reader_cache
 def column(request, slug):
-    drafts = sees_drafts(request.user)
-    obj = rows.column(slug, drafts)
+    listing = rows.column_listing(slug, sees_drafts(request.user))
+    page_obj = paginate(request, listing, bound=COUNT_BOUND)  # and the column, together
+    obj = rows.column_of(listing)
     if obj is None:
         raise Http404("没有这个栏目")
-    page_obj = paginate(request, rows.column_articles(obj["id"], drafts), bound=COUNT_BOUND)
     canonical = absolute(request, obj["url"])
     json_ld = {
         "@context": "https://schema.org",
@@ -445,12 +437,12 @@ def column(request, slug):
 @require_safe
 @reader_cache
 def person(request, pk):
-    obj = rows.person(pk)
+    listing = rows.person_listing(pk, sees_drafts(request.user), PERSON_PHOTOS)
+    page_obj = paginate(request, listing, bound=PERSON_COUNT_BOUND)  # and the person, their photos
+    obj = rows.person_of(listing)
     if obj is None:
         raise Http404("没有这个人")
-    drafts = sees_drafts(request.user)
-    page_obj = paginate(request, rows.person_articles(pk, drafts), bound=PERSON_COUNT_BOUND)
-    photos = rows.person_photos(pk, drafts, PERSON_PHOTOS)
+    photos = rows.person_photos_of(listing)
     if not page_obj.paginator.count and not photos:
         raise Http404("此人没有已发布的作品")
     canonical = absolute(request, obj["url"])

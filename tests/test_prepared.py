@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Issue
-from newsroom.db.prepared import Prepared, PreparedQueryError
+from newsroom.db.prepared import Prepared, PreparedQueryError, together
 
 from . import factories
 
@@ -90,3 +90,20 @@ def test_samples_must_differ_and_the_query_give_rows_by_name(db):
         Prepared(published_on_page, samples=((1,), (1,)))
     with pytest.raises(PreparedQueryError, match="values"):
         Prepared(lambda pk: Article.objects.filter(pk=pk), samples=((1,), (2,))).rows(1)
+
+
+def test_queries_run_together_give_each_its_own_rows(two_pages):
+    """``together`` (one round trip on PostgreSQL) answers each query with its own rows, in order."""
+    on_page = Prepared(published_on_page, samples=((1,), (2,)))
+    issue_on = Prepared(
+        lambda d: Issue.objects.filter(date=d).values("pk"),
+        samples=((datetime.date(2001, 1, 1),), (datetime.date(2002, 2, 2),)),
+    )
+    first, second, issue, nothing = together(
+        on_page.call(two_pages[0].pk), on_page.call(two_pages[1].pk), issue_on.call(DAY), on_page.call(0)
+    )
+    assert first == list(published_on_page(two_pages[0].pk))
+    assert second == list(published_on_page(two_pages[1].pk))
+    assert issue == [{"pk": two_pages[0].issue_id}]
+    assert nothing == []
+    assert together() == []
