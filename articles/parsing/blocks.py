@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .lines import Line, LineRole
 from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
-from .words import crossing, crossing_word, end_side, start_side, word_freq, word_list
+from .words import crossing, crossing_word, end_side, start_side, word_freq, word_list, word_pairs
 
 CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
@@ -105,10 +105,11 @@ def _cut_before_headline(lines: list[Line], at: int) -> bool:
     tail, _ = end_side(lines[at].text)
     if len(tail) < 2 or tail[-2:] in word_list():
         return False
+    pairs, last = word_pairs(), tail[-1]
     for j in range(at + 2, min(n, at + 2 + LOOK_AHEAD)):
         later = lines[j]
-        if later.role is not LineRole.TEXT:
-            continue
+        if later.role is not LineRole.TEXT or last + later.text[0] not in pairs:
+            continue  # (the cheap test first: no word can cross into the line)
         head, head_word = start_side(later.text)
         if not head_word and crossing(tail, head) >= COMMON_WORD:
             return True
