@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from operator import add
+from itertools import pairwise
 
 from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
@@ -226,32 +226,32 @@ class _Topics:
             self.start.append(at)
             if not isinstance(block, ShortRun) and block.role in _CLOSES:
                 at, heading = i + 1, True  # the piece is closed: the next block begins anew
-        self._grams: dict[int, frozenset[str]] = {}
+        self._grams: dict[int, set[int]] = {}
         # per story (by its first block): all its pairs, and per block of it how many of the
         # block's pairs an earlier block of the story has
-        self._stories: dict[int, tuple[frozenset[str], dict[int, int]]] = {}
+        self._stories: dict[int, tuple[set[int], dict[int, int]]] = {}
 
-    def grams(self, i: int) -> frozenset[str]:
+    def grams(self, i: int) -> set[int]:
         g = self._grams.get(i)
         if g is None:
-            g = self._grams[i] = frozenset(_pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE]))
+            g = self._grams[i] = _pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE])
         return g
 
-    def story(self, story: int) -> tuple[frozenset[str], dict[int, int]]:
+    def story(self, story: int) -> tuple[set[int], dict[int, int]]:
         """For the story beginning at block ``story``: the character pairs of all its blocks,
         and for each of its blocks how many of that block's pairs the story has before it
         (one pass over the story's blocks, with set operations)."""
         got = self._stories.get(story)
         if got is None:
             start, i = self.start, story
-            seen: set[str] = set()
+            seen: set[int] = set()
             before: dict[int, int] = {}
             while i < len(start) and start[i] == story:
                 grams = self.grams(i)
                 before[i] = len(grams & seen)
                 seen |= grams
                 i += 1
-            got = self._stories[story] = (frozenset(seen), before)
+            got = self._stories[story] = (seen, before)
         return got
 
     def seen_before(self, h: int) -> int:
@@ -274,12 +274,20 @@ class _Topics:
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
-def _pairs(text: str) -> set[str]:
-    """The pairs of adjacent CJK characters in ``text``."""
-    out: set[str] = set()
-    for run in _CJK_RUN.findall(text):
-        out.update(map(add, run, run[1:]))
-    return out
+def _pairs(text: str) -> set[int]:
+    """The pairs of adjacent CJK characters in ``text``, each as one number: its two UTF-16
+    code units read together (far cheaper to make, hash and compare than a two-character
+    string each; only equality matters)."""
+    runs = _CJK_RUN.findall(text)
+    if not runs:
+        return set()
+    data = "\x00".join(runs).encode("utf-16-le")
+    pairs = set(memoryview(data[: len(data) & ~3]).cast("I"))  # characters 0-1, 2-3, …
+    pairs.update(memoryview(data[2 : 2 + ((len(data) - 2) & ~3)]).cast("I"))  # 1-2, 3-4, …
+    for before, after in pairwise(runs):  # none across a separator
+        pairs.discard(ord(before[-1]))
+        pairs.discard(ord(after[0]) << 16)
+    return pairs
 
 
 def _score_joins(
