@@ -376,3 +376,22 @@ def test_a_line_cut_inside_a_word_above_a_headline_is_text_when_a_later_line_com
         "——让职工在车间就能读上好书",
     )
     assert paras(second) == ["近日，云南省曲靖市总工会为全市30个一线班组配送图书1.2万册。"]
+
+
+def test_a_short_line_opening_with_a_date_or_with_a_reporters_source_is_text():
+    # ``今年10月，…`` and ``记者从…`` open a news sentence, never a headline
+    a = only(
+        page(
+            "“娘家人”帮农民工讨回欠薪",
+            "本报讯（记者黄雪琴）日前，农民工代表把一面锦旗送到工会法律援助站。",
+            "今年10月，老赵和同乡31名",
+            "工友在一处住宅项目务工结束后，施工方迟迟不支付工资。",
+            "记者从芜湖市总工会了解",
+            "到，工会法律援助站当天就受理了此案。",
+        )
+    )
+    assert paras(a)[1:] == [
+        "今年10月，老赵和同乡31名工友在一处住宅项目务工结束后，施工方迟迟不支付工资。",
+        "记者从芜湖市总工会了解到，工会法律援助站当天就受理了此案。",
+    ]
+    assert subheads(a) == []

@@ -25,7 +25,9 @@ _SENTENCE_OPENER = re.compile(r"^[\u4e00-\u9fff]{1,4}[，,][^，,]{6,}$")
 # the adverbials a news sentence opens with before its comma (据了解，近日，今年以来，): no
 # headline or subhead opens so
 _ADVERBIAL_OPENER = re.compile(
-    r"^(?:据[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{0,4}以来|近日|日前|目前|近年来|此外|同时|其中|另外|与此同时)[，,]"
+    r"^(?:(?:据[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{0,4}以来|近日|日前|目前|近年来|此外|同时|其中|另外|与此同时"
+    r"|(?:今年|去年|前年|\d{4}年)?\d{1,2}月(?:\d{1,2}日)?)[，,]"
+    r"|记者(?:日前|近日)?从)"  # 今年10月，… 记者从…获悉: a news sentence's opening
 )
 COMMON_WORD = 500  # a word this frequent in the word list crossing into the next line joins it
 # roles that open an article's text: short lines right before one are that article's headline
@@ -141,7 +143,8 @@ def _clauses(k: str) -> int:
 
 def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     """Whether the short line at ``at`` is body text the OCR cut: it reads unfinished or
-    opens like a sentence (``据了解，…``, ``今年以来，…``, ``近日，…``); it
+    opens like a sentence (``据了解，…``, ``今年以来，…``, ``近日，…``, ``今年10月，…``,
+    ``记者从…``); it
     holds several clauses and no headline line, dateline or byline follows it; it
     goes on an open line before it (a word across the break, lower punctuation); it stands
     alone after text where nothing opens a story next (a column label, a photo credit,
