@@ -490,7 +490,10 @@ class ArticleList:
 
 
 def _column_articles(slug, drafts):
-    return visible(Article, drafts).filter(column__slug=slug).newest_first()
+    # The column by a subquery (one value), not a join: SQLite then walks the column's
+    # newest-first index instead of sorting the column's articles.
+    column = Subquery(Column.objects.filter(slug=slug).values("pk")[:1])
+    return visible(Article, drafts).filter(column=column).newest_first()
 
 
 _column_by_slug = Prepared(
