@@ -152,33 +152,16 @@ def start_gunicorn(port: int, env: dict, workers: int) -> subprocess.Popen:
 
 
 def wrk(port: int, seconds: int, connections: int) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout=10s",
-            "-s",
-            str(OUT / "cache.lua"),
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    m = re.search(r"^BENCH (\d+) (\d+) (\d+) (\S+) (\S+) (\S+) (\d+)$", out, re.M)
-    if not m:
-        raise RuntimeError(f"unexpected wrk output:\n{out}")
-    hits, misses, other = int(m[1]), int(m[2]), int(m[3])
+    fields = bench_site.wrk_report(port, "", seconds, connections, "cache.lua")
+    hits, misses, other = (int(x) for x in fields[:3])
     return {
         "hits": hits,
         "misses": misses,
         "other": other,
-        "rps": float(m[4]),
-        "p50": float(m[5]),
-        "p95": float(m[6]),
-        "errors": int(m[7]),
+        "rps": float(fields[3]),
+        "p50": float(fields[4]),
+        "p95": float(fields[5]),
+        "errors": int(fields[6]),
         "ratio": hits / max(1, hits + misses),
     }
 

@@ -280,9 +280,9 @@ def server_pids(proc: subprocess.Popen) -> list[int]:
     return pids
 
 
-def run_wrk(port: int, url: str, duration: int, connections: int, pids: list[int]) -> tuple:
-    """requests/s, p95 ms, errors and CPU ms per request of ``pids``."""
-    cpu_before = cpu_seconds(pids)
+def wrk_report(port: int, url: str, duration: int, connections: int, script: str) -> list[str]:
+    """Run wrk against ``url`` with the Lua ``script`` in bench/out/ and return the fields of
+    the ``BENCH …`` line the script prints when done (bench/cache.py uses it too)."""
     out = subprocess.run(
         [
             "wrk",
@@ -291,19 +291,25 @@ def run_wrk(port: int, url: str, duration: int, connections: int, pids: list[int
             f"-d{duration}s",
             "--timeout=10s",
             "-s",
-            str(OUT / "report.lua"),
+            str(OUT / script),
             f"http://127.0.0.1:{port}{url}",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    cpu = cpu_seconds(pids) - cpu_before
-    m = re.search(r"^BENCH (\S+) (\S+) (\d+) (\d+)$", out, re.M)
+    m = re.search(r"^BENCH (.*)$", out, re.M)
     if not m:
         raise RuntimeError(f"unexpected wrk output:\n{out}")
-    requests = max(int(m.group(4)), 1)
-    return float(m.group(1)), float(m.group(2)), int(m.group(3)), 1000 * cpu / requests
+    return m.group(1).split()
+
+
+def run_wrk(port: int, url: str, duration: int, connections: int, pids: list[int]) -> tuple:
+    """requests/s, p95 ms, errors and CPU ms per request of ``pids``."""
+    cpu_before = cpu_seconds(pids)
+    rps, p95, errors, requests = wrk_report(port, url, duration, connections, "report.lua")
+    cpu = cpu_seconds(pids) - cpu_before
+    return float(rps), float(p95), int(errors), 1000 * cpu / max(int(requests), 1)
 
 
 def measure(urls, duration, connections, extra_env) -> dict[str, tuple]:
