@@ -263,10 +263,9 @@ def home_page(drafts: bool, bound: int) -> dict:
 # ---------------------------------------------------------------- a page
 
 
-_ISSUE_OF = ("id", "date", "number", "date_estimated")
 _page_by_id = Prepared(
     lambda pk: Page.objects.filter(pk=pk).values(
-        "id", "issue_id", "number", "name", *(f"issue__{f}" for f in _ISSUE_OF)
+        "id", "issue_id", "number", "name", *(f"issue__{f}" for f in ISSUE_FIELDS)
     ),
     _IDS,
 )
@@ -357,7 +356,7 @@ _article_by_id = Prepared(
             "page__number",
             "page__name",
             "page__issue_id",
-            *(f"page__issue__{f}" for f in _ISSUE_OF),
+            *(f"page__issue__{f}" for f in ISSUE_FIELDS),
             *(f"column__{f}" for f in ("id", "name", "slug")),
             *(f"continued_from__{f}" for f in _CONTINUED),
             "continued_from__page__number",

@@ -108,12 +108,6 @@ def dated_page_url(issue_date, number) -> str:
 
 
 @register.simple_tag
-def person_url(pk) -> str:
-    """A person's page from their id."""
-    return id_path("site:person", pk)
-
-
-@register.simple_tag
 def article_url(pk) -> str:
     """An article's permanent address from its id."""
     return id_path("site:article", pk)
