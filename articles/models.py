@@ -468,9 +468,6 @@ class ArticleQuerySet(VisibleQuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
 
-    def in_page_order(self):
-        return self.order_by("page__issue__date", "page__number", "position")
-
     def newest_first(self):
         """Newest issue first, then in page order: by the article's own copy of its issue date
         and page number (:attr:`Article.issue_date`), which the list indexes cover, instead of
@@ -480,10 +477,6 @@ class ArticleQuerySet(VisibleQuerySet):
     def with_page(self):
         """Join what every listing shows: the page, its issue and the column."""
         return self.select_related("page__issue", "column")
-
-    def for_lists(self):
-        """Without the long fields no list shows (the body, notes, import warnings)."""
-        return self.defer("body", "editor_note", "reading_tip", "warnings", "source_note")
 
     def with_bylines(self):
         """Prefetch the bylines, in print order, with their people."""
