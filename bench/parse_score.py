@@ -15,6 +15,11 @@ Usage::
     .venv/bin/python bench/parse_score.py -v 2 --show 40     # every kind of miss, 40 examples
     .venv/bin/python bench/parse_score.py --page 17          # print generated page 17 and its misses
     .venv/bin/python bench/parse_score.py --plain --pages 500  # items printed whole, no perturbation
+    .venv/bin/python bench/parse_score.py --corpus heldout   # pages of the held-out corpus
+
+The held-out corpus (``tests/pagegen/heldout/``) holds other stories than the main one: its
+score says whether a rule fits the paper or only the main corpus. Check rules on it; never
+tune on its misses.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.pagegen.corpus import CORPORA, load_corpus  # noqa: E402
 from tests.pagegen.evaluate import evaluate, evaluate_seed_pages, score_generated  # noqa: E402
 from tests.pagegen.generator import Layout, make_page  # noqa: E402
 
@@ -46,13 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--page", type=int, help="print this one generated page, its expected result and its misses"
     )
+    ap.add_argument(
+        "--corpus", choices=sorted(CORPORA), default="main", help="which annotated corpus (default main)"
+    )
     ns = ap.parse_args(argv)
+    corpus = load_corpus(CORPORA[ns.corpus])
 
     if ns.page is not None:
-        page = make_page(ns.page)
+        page = make_page(ns.page, corpus=corpus)
         print(page.text)
         print("perturbations:", sorted(page.perturbations))
-        ps = score_generated(page)
+        ps = score_generated(page, corpus)
         print(f"needless flags (right items flagged for review): {ps.needless_flags}")
         for m in ps.misses:
             print(("SILENT " if m.silent else "flagged ") + f"{m.kind} {m.item}: {', '.join(m.failed)}")
@@ -63,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     by_perturbation: dict = {}
     layout = Layout.plain() if ns.plain else None
-    result = evaluate(range(ns.seed, ns.seed + ns.pages), layout, by_perturbation=by_perturbation)
+    seeds = range(ns.seed, ns.seed + ns.pages)
+    result = evaluate(seeds, layout, by_perturbation=by_perturbation, corpus=corpus)
     elapsed = time.perf_counter() - started
-    print(f"generated pages: {ns.pages} (seeds {ns.seed}..{ns.seed + ns.pages - 1}), {elapsed:.1f} s")
+    print(f"generated pages ({ns.corpus} corpus): {ns.pages} (seeds {ns.seed}..{seeds[-1]}), {elapsed:.1f} s")
     for line in result.report():
         print(line)
     seeds = evaluate_seed_pages()

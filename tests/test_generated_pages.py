@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 
 from articles.parsing import parse_page
-from tests.pagegen.corpus import load_corpus, norm
+from tests.pagegen.corpus import CORPUS_DIR, HELDOUT_DIR, load_corpus, norm
 from tests.pagegen.evaluate import ROOT, SHARED_PARSING, evaluate, evaluate_seed_pages, page_json
 from tests.pagegen.generator import (
     HALF_WIDTH,
@@ -92,10 +92,20 @@ def test_corpus_is_larger_than_the_seeds():
     assert len(corpus.photos) >= 12
 
 
-def test_plain_page_expects_the_corpus_annotation():
-    corpus = load_corpus()
+def test_held_out_corpus_shares_no_text_with_the_main_one():
+    main, held = load_corpus(CORPUS_DIR), load_corpus(HELDOUT_DIR)
+    assert len(held.all_stories) >= 15 and len(held.photos) >= 5
+    assert not {s.id for s in main.all_stories} & {s.id for s in held.all_stories}
+    main_text = {p for s in main.all_stories for p in (s.title, *s.body)}
+    assert not main_text & {p for s in held.all_stories for p in (s.title, *s.body)}
+    assert not {p.caption for p in main.photos} & {p.caption for p in held.photos}
+
+
+@pytest.mark.parametrize("directory", [CORPUS_DIR, HELDOUT_DIR], ids=["main", "heldout"])
+def test_plain_page_expects_the_corpus_annotation(directory):
+    corpus = load_corpus(directory)
     for story in corpus.stories:
-        page = plain_page([story.id])
+        page = plain_page([story.id], corpus=corpus)
         assert page.gold["articles"] == [story.gold()]
         assert page.gold["joins"] == []
         # every printed part is on the page, in print order
@@ -106,11 +116,11 @@ def test_plain_page_expects_the_corpus_annotation():
                 assert found >= 0, (story.id, part)
                 pos = found
     for box in corpus.boxes:
-        page = plain_page([box.id])
+        page = plain_page([box.id], corpus=corpus)
         assert page.text.count(box.banner) == 1
         assert [g["column"] for g in page.gold["articles"]] == [[box.banner]] * len(box.stories)
     for photo in corpus.photos:
-        page = plain_page([], [photo.id])
+        page = plain_page([], [photo.id], corpus=corpus)
         assert page.gold["photos"] == [photo.gold()]
         assert page.text.index(photo.title) < page.text.index(photo.caption)
 
@@ -396,7 +406,7 @@ def test_bench_script_prints_the_score_by_metric(capsys):
     bench = _bench()
     assert bench.main(["--pages", "3", "--seed", "5", "-v", "--show", "2"]) == 0
     out = capsys.readouterr().out
-    assert "generated pages: 3 (seeds 5..7)" in out
+    assert "generated pages (main corpus): 3 (seeds 5..7)" in out
     assert "silent errors" in out and "parse-score:" in out and "misses by check" in out
     # the same seeds give the same figures
     bench.main(["--pages", "3", "--seed", "5"])
@@ -406,6 +416,11 @@ def test_bench_script_prints_the_score_by_metric(capsys):
     assert "none" in capsys.readouterr().out  # plain pages have no perturbation
     bench.main(["--page", "5"])
     assert make_page(5).text in capsys.readouterr().out
+    # the held-out corpus lays out its own stories
+    bench.main(["--page", "5", "--corpus", "heldout"])
+    assert make_page(5, corpus=load_corpus(HELDOUT_DIR)).text in capsys.readouterr().out
+    bench.main(["--pages", "2", "--corpus", "heldout"])
+    assert "generated pages (heldout corpus): 2 (seeds 0..1)" in capsys.readouterr().out
 
 
 def test_scorer_agrees_with_score_py_on_generated_pages(tmp_path, capsys):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from articles.parsing import ParsedPage, parse_page
 
-from .generator import GeneratedPage, Layout, make_page
+from .corpus import Corpus, load_corpus, norm
+from .generator import GeneratedPage, Kind, Layout, make_page
 from .scoring import PageScore, Result, coverage, score_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,22 +25,26 @@ def page_json(parsed: ParsedPage) -> dict:
     }
 
 
-def score_generated(page: GeneratedPage) -> PageScore:
+def score_generated(page: GeneratedPage, corpus: Corpus | None = None) -> PageScore:
     parse = page_json(parse_page(page.text))
     ps = score_page(parse, page.gold, page.text, name=f"seed {page.seed}")
-    ps.text_lost = article_text_lost(page, parse)
+    ps.text_lost = article_text_lost(page, parse, corpus)
     return ps
 
 
 def evaluate(
-    seeds: Iterable[int], layout: Layout | None = None, by_perturbation: dict | None = None
+    seeds: Iterable[int],
+    layout: Layout | None = None,
+    by_perturbation: dict | None = None,
+    corpus: Corpus | None = None,
 ) -> Result:
-    """Score the pages of ``seeds``; with ``by_perturbation`` (a dict), also a Result per
-    perturbation over the pages that have it (and ``"none"`` for pages with none)."""
+    """Score the pages of ``seeds`` (laid out from ``corpus``, the main corpus by default);
+    with ``by_perturbation`` (a dict), also a Result per perturbation over the pages that
+    have it (and ``"none"`` for pages with none)."""
     result = Result()
     for seed in seeds:
-        page = make_page(seed, layout)
-        ps = score_generated(page)
+        page = make_page(seed, layout, corpus)
+        ps = score_generated(page, corpus)
         result.add(ps)
         if by_perturbation is not None:
             for p in sorted(page.perturbations) or ["none"]:
@@ -62,14 +67,11 @@ def evaluate_seed_pages(gold_path: Path | None = None, seeds_dir: Path | None = 
     return result
 
 
-def article_text_lost(page: GeneratedPage, parse: dict) -> int:
+def article_text_lost(page: GeneratedPage, parse: dict, corpus: Corpus | None = None) -> int:
     """Characters of the page's article text (paragraphs without their lead and end-of-piece
     byline, subheads, notes, tips) that are nowhere in the parse: the coverage rule of
     score.py (every character inside an 8-gram found in the parse) on article text only."""
-    from .corpus import load_corpus, norm
-    from .generator import Kind
-
-    stories = {s.id: s for s in load_corpus().all_stories}
+    stories = {s.id: s for s in (corpus or load_corpus()).all_stories}
     lines = []
     for u in page.units:
         if u.kind not in (Kind.PARAGRAPH, Kind.SUBHEAD, Kind.NOTE, Kind.TIP):
