@@ -457,6 +457,90 @@ def test_names_in_brackets_closing_a_piece_are_its_bylines(signature, people):
     assert paras(a)[-1] == "会议部署了全年工作。"
 
 
+@pytest.mark.parametrize(
+    ("signature", "people"),
+    [
+        ("（梁伟强）", [("", "梁伟强")]),
+        ("（刘丽萍 顾威）", [("", "刘丽萍"), ("", "顾威")]),
+        ("（记者张三 通讯员李四）", [("记者", "张三"), ("通讯员", "李四")]),
+        ("(记者张三 通讯员李四)", [("记者", "张三"), ("通讯员", "李四")]),
+    ],
+)
+def test_names_in_brackets_on_a_line_of_their_own_close_the_piece_above(signature, people):
+    # the OCR often puts a piece's closing signature on a line of its own: it signs the piece
+    # above and is never the headline of the story below
+    parsed = parse_page(
+        page(
+            "某市召开大会",
+            "本报讯 近日，某市召开大会。",
+            "会议部署了全年工作。",
+            signature,
+            "职工书屋开进工地",
+            "本报讯 近日，职工书屋在地铁建设工地落成。",
+        )
+    )
+    first, second = parsed.articles
+    assert (first.title, second.title) == ("某市召开大会", "职工书屋开进工地")
+    assert people_of(first.bylines) == people
+    assert paras(first)[-1] == "会议部署了全年工作。"
+    assert not first.needs_review and second.subtitle == "" and second.bylines == []
+
+
+def test_a_signature_line_adds_to_the_reporters_of_the_dateline():
+    a = only(
+        page(
+            "困难职工家庭过上好日子",
+            "本报讯（记者马红梅）记者从省总工会获悉，全省已有1.2万户困难职工家庭解困脱困。",
+            "（通讯员李四）",
+        )
+    )
+    assert people_of(a.bylines) == [("记者", "马红梅"), ("通讯员", "李四")]
+    assert paras(a) == ["记者从省总工会获悉，全省已有1.2万户困难职工家庭解困脱困。"]
+    assert a.warnings == []
+
+
+def test_a_signature_line_after_a_cut_paragraph_is_not_glued_into_it():
+    # the paragraph above does not end: the names in brackets cannot close it, and they
+    # are not a headline either; the open end is flagged as before
+    parsed = parse_page(page("某市召开大会", "本报讯 近日，某市召开大会，会议部署了全年", "（刘丽萍 顾威）"))
+    (a,) = parsed.articles
+    assert a.title == "某市召开大会"
+    assert a.needs_review
+    assert "（刘丽萍 顾威）" not in a.title + a.subtitle
+
+
+@pytest.mark.parametrize("mark", ["□刘冰", "■ 刘冰", "文/刘冰"])
+def test_an_author_mark_above_the_headline_leaves_the_headline_a_headline(mark):
+    parsed = parse_page(
+        page(
+            "某市召开大会",
+            "本报讯 近日，某市召开大会。",
+            mark,
+            "工会干部要多到一线去",
+            "只有多到一线去，才能真正了解职工所思所盼所急。",
+        )
+    )
+    first, second = parsed.articles
+    assert first.title == "某市召开大会"
+    assert second.title == "工会干部要多到一线去" and [c.name for c in second.bylines] == ["刘冰"]
+    assert paras(second) == ["只有多到一线去，才能真正了解职工所思所盼所急。"]
+    assert not second.needs_review
+
+
+def test_a_cut_first_line_under_an_author_mark_stays_text():
+    # a clause and a comma: the first line of the paragraph, cut by the OCR, not a headline
+    a = only(
+        page(
+            "技能人才待遇要“看得见”",
+            "□王五",
+            "提高技能人才待遇，是吸引",
+            "更多年轻人走技能成才之路的关键。",
+        )
+    )
+    assert a.title == "技能人才待遇要“看得见”"
+    assert paras(a) == ["提高技能人才待遇，是吸引更多年轻人走技能成才之路的关键。"]
+
+
 def test_bracketed_words_closing_a_sentence_are_no_byline():
     a = only(page("某市召开大会", "本报讯 近日，某市召开大会。", "会议部署了全年工作。（完）"))
     assert a.bylines == [] and paras(a)[-1] == "会议部署了全年工作。（完）"

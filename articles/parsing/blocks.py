@@ -137,6 +137,11 @@ def _completes(line: Line, after: Line) -> bool:
     return crossing(end_side(line.text)[0], start_side(after.text)[0]) >= COMMON_WORD
 
 
+def _headed(lines: list[Line], at: int) -> bool:
+    """Whether a headline part, column or banner (a short line) stands right before ``at``."""
+    return at > 0 and lines[at - 1].role in (LineRole.SHORT, LineRole.COLUMN, LineRole.BANNER)
+
+
 def _clauses(k: str) -> int:
     return k.count(",") + k.count("，") + k.count(";") + k.count("；")
 
@@ -175,8 +180,20 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
     if before.role in TEXT_FOLLOWS:
-        # a headline here would head nothing: the story's own opening came before it
-        return after is not None and after.role is not LineRole.SHORT and after.role not in OPENINGS
+        # a headline here would head nothing: the story's own opening came before it ...
+        if after is None or after.role is LineRole.SHORT or after.role in OPENINGS:
+            return False
+        # ... unless that opening is a byline printed above its headline (``□刘冰`` over a
+        # commentary's title): no headline stands before the byline, and the short line is
+        # one phrase (no clause: ``提高技能人才待遇，是吸引`` is a cut sentence) that does not
+        # run on into the text after it
+        if (
+            before.role in (LineRole.BYLINE, LineRole.AUTHOR)
+            and not _headed(lines, at - 1)
+            and not _CLAUSE_MARK.search(k)
+        ):
+            return after.role is LineRole.TEXT and _completes(line, after)
+        return True
     open_before = before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text)
     if open_before and (starts_lower(line.text) or crossing_word(before.text, line.text)):
         return True  # it completes the sentence (and here the word) the line before left open

@@ -149,7 +149,7 @@ def split_lines(text: str) -> list[Line]:
             classify(line)
         out.append(line)
         gap = 0
-    return _join_credit_lines(out)
+    return _attach_signatures(_join_credit_lines(out))
 
 
 def _join_credit_lines(lines: list[Line]) -> list[Line]:
@@ -178,6 +178,46 @@ def _join_credit_lines(lines: list[Line]) -> list[Line]:
                 continue
         out.append(line)
         i += 1
+    return out
+
+
+_SIGNATURE_MAX = 42  # （记者张三 通讯员李四）: the longest bracket of names signing a piece
+
+
+def _signature(line: Line) -> grammar.Byline | None:
+    """The names of a line that is nothing but a bracket of them (``（刘丽萍 顾威）``)."""
+    t = line.text
+    if len(t) > _SIGNATURE_MAX or t[0] not in "（(" or t[-1] not in "）)":
+        return None
+    split = grammar.split_end_byline(t)
+    return split[1] if split is not None and not split[0] else None
+
+
+def _attach_signatures(lines: list[Line]) -> list[Line]:
+    """Names in brackets on a line of their own (``（刘丽萍 顾威）``, ``（记者张三 通讯员李四）``)
+    sign the piece above them.  After a finished sentence they are put back at its end, the
+    form the later stages read as a signature (``…全年工作。（刘丽萍 顾威）``); after a line
+    that does not end they are a byline: never a headline of the story below."""
+    out: list[Line] = []
+    for line in lines:
+        if line.role in (LineRole.SHORT, LineRole.TEXT, LineRole.BYLINE):
+            byline = _signature(line)
+            if byline is not None:
+                before = out[-1] if out else None
+                if (
+                    before is not None
+                    and before.role in (LineRole.TEXT, LineRole.DATELINE)
+                    and ends_sentence(before.text)
+                    and before.text[-1] not in "）)"
+                ):
+                    before.text += line.text
+                    if before.role is LineRole.DATELINE:
+                        before.body += line.text
+                    before._key = None
+                    continue
+                line.role = LineRole.BYLINE
+                line.credits = as_credits(byline.people)
+        out.append(line)
     return out
 
 
