@@ -232,6 +232,33 @@ def test_reading_tip_box(label):
     assert paras(a) == ["记者日前了解到好消息。"]
 
 
+@pytest.mark.parametrize("closing", ["（下转第2版）", "来源：《工人日报》"])
+def test_a_reading_tip_after_a_piece_that_ended_belongs_to_the_next_story(closing):
+    # the tip box printed above its story's headline: the piece before it has closed
+    first, second = parse_page(
+        page(
+            "让劳模精神绽放光彩",
+            "本报讯 劳模是民族的精英、人民的楷模。",
+            closing,
+            "阅读提示",
+            "各地工会推动新就业形态劳动者入会取得明显成效。",
+            "新就业形态劳动者入会有了“快通道”",
+            "本报记者 赵雪梅",
+            "记者了解到，多地工会推出网上入会等便捷方式。",
+        )
+    ).articles
+    assert first.reading_tip == ""
+    assert second.title == "新就业形态劳动者入会有了“快通道”"
+    assert second.reading_tip == "各地工会推动新就业形态劳动者入会取得明显成效。"
+
+
+def test_a_reading_tip_with_no_story_after_it_stays_on_the_page():
+    (a,) = parse_page(
+        page("让劳模精神绽放光彩", "本报讯 劳模是民族的精英。", "（下转第2版）", "阅读提示", "工会推动入会。")
+    ).articles
+    assert a.reading_tip == "工会推动入会。"
+
+
 def test_source_line():
     a = only(
         page(

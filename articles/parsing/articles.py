@@ -65,6 +65,13 @@ _CLAUSE_MARK = re.compile(r"[，,；;：:]")
 _CLOSING_BRACKETS = re.compile(r"[(（][^()（）]{2,40}[)）]\s*$")
 
 
+def _closed(draft: Draft) -> bool:
+    """Whether the piece has ended on the page: it jumps to another page (下转第2版) or its
+    source line (来源：…) closed it."""
+    article = draft.article
+    return bool(article.continued_to_page or article.source_note) and draft.has_paragraphs()
+
+
 def _close_spaces(text: str) -> str:
     """``close_cjk_spaces`` except inside brackets closing the text: the spaces between the
     names of an end-of-piece byline (``（刘丽萍 顾威）``) are real."""
@@ -112,6 +119,8 @@ class ArticleBuilder:
         self.banner: str | None = None  # the banner over a box of briefs being read
         self.note: str = ""  # an editor's note waiting for its article
         self.tip_for: Draft | None = None  # the next text is this draft's reading tip
+        self.tip_ahead = False  # the next text is the reading tip of the story not yet begun
+        self.tip = ""  # a reading tip waiting for its article
         self.page_warnings: list[str] = []
         self.fresh = False  # the next text starts a new paragraph (after a jump line)
 
@@ -124,6 +133,8 @@ class ArticleBuilder:
             draft.boxed = True
         if self.note:
             draft.article.editor_note, self.note = self.note, ""
+        if self.tip:
+            draft.article.reading_tip, self.tip = self.tip, ""
         self.drafts.append(draft)
         if headless:
             self.waiting.append(draft)
@@ -180,6 +191,9 @@ class ArticleBuilder:
         if self.tip_for is not None:
             self.tip_for.article.reading_tip = text
             self.tip_for = None
+            return
+        if self.tip_ahead:
+            self.tip, self.tip_ahead = text, False
             return
         end = self.current.open_end() if continues and not self.fresh and self.current else None
         self.fresh = False
@@ -363,6 +377,9 @@ class ArticleBuilder:
         if self.note:
             draft = self.current_or_new()
             draft.article.editor_note = draft.article.editor_note or self.note
+        if self.tip:  # no story began after it: it stays with the last one (nothing is lost)
+            draft = self.current_or_new()
+            draft.article.reading_tip = draft.article.reading_tip or self.tip
         return self.drafts
 
     def line(self, line: Line) -> None:
@@ -375,7 +392,10 @@ class ArticleBuilder:
         elif role is LineRole.EDITOR_NOTE:
             self.editor_note(line)
         elif role is LineRole.TIP:
-            self.tip_for = self.current_or_new()
+            if self.current is not None and _closed(self.current):
+                self.tip_ahead = True  # a piece that has ended takes no tip: the next story's
+            else:
+                self.tip_for = self.current_or_new()
         elif role is LineRole.SOURCE:
             self.current_or_new().article.source_note = line.text
         elif role is LineRole.JUMP_FROM:
