@@ -74,6 +74,8 @@ class Perturbation(StrEnum):
     BARE_SUBHEADS = "bare_subheads"  # markdown on the headlines, none on the subheads
     STRAY_SPACES = "stray_spaces"  # the OCR put spaces inside words of some paragraphs
     ADVERTISING = "advertising"
+    SIGNATURE_OWN_LINE = "signature_own_line"  # the names closing a piece on a line of their own
+    BYLINE_ABOVE_HEADLINE = "byline_above_headline"  # □刘冰, 本报记者 X printed over the title
 
 
 @dataclass
@@ -110,6 +112,9 @@ class Layout:
     stray_spaces: float = 0.1
     advertising: float = 0.3
     extra_blank: float = 0.2  # more than one blank line between blocks
+    # drawn from a random stream of their own, so that the pages without them stay as they were
+    signature_own_line: float = 0.5  # per story signed at its end
+    byline_above: float = 0.15  # per story with a byline line
 
     @classmethod
     def plain(cls, **counts) -> Layout:
@@ -132,6 +137,8 @@ class Layout:
                 "stray_spaces",
                 "advertising",
                 "extra_blank",
+                "signature_own_line",
+                "byline_above",
             ),
             0.0,
         )
@@ -159,11 +166,15 @@ def _lead_joined(lead: str, text: str) -> str:
     return lead + sep + text
 
 
-def render_story(story: Story, tip_label: str = TIP_LABELS[0]) -> list[Unit]:
+def render_story(
+    story: Story, tip_label: str = TIP_LABELS[0], own_line_signature: bool = False, byline_above: bool = False
+) -> list[Unit]:
     u: list[Unit] = []
     own = story.id
     if story.column and not story.box:
         u.append(Unit(story.column, Kind.COLUMN, own))
+    if byline_above and story.byline_line:
+        u.append(Unit(story.byline_line, Kind.BYLINE, own))
     if story.same_line_headline and story.kicker:
         u.append(Unit(f"{story.kicker} {story.title}", Kind.TITLE, own))
     else:
@@ -174,7 +185,7 @@ def render_story(story: Story, tip_label: str = TIP_LABELS[0]) -> list[Unit]:
         ):
             if text:
                 u.append(Unit(text, kind, own))
-    if story.byline_line:
+    if story.byline_line and not byline_above:
         u.append(Unit(story.byline_line, Kind.BYLINE, own))
     if story.editor_note:
         u.append(Unit("【编者按】" + story.editor_note, Kind.NOTE, own))
@@ -190,9 +201,11 @@ def render_story(story: Story, tip_label: str = TIP_LABELS[0]) -> list[Unit]:
             continue
         if i == paragraphs[0]:
             p = _lead_joined(story.lead, p)
-        if i == paragraphs[-1]:
+        if i == paragraphs[-1] and not own_line_signature:
             p += story.tail
         u.append(Unit(p, Kind.PARAGRAPH, own))
+    if own_line_signature and story.tail:
+        u.append(Unit(story.tail, Kind.BYLINE, own))
     if story.jump_to is not None:
         u.append(Unit(f"（下转第{story.jump_to}版）", Kind.JUMP, own))
     if story.source:
@@ -289,7 +302,16 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
     box = rng.choice(corpus.boxes) if corpus.boxes and rng.random() < layout.box else None
     tip_label = rng.choice(TIP_LABELS)
 
-    items: list[_Item] = [_Item([s.id], render_story(s, tip_label)) for s in stories]
+    forms = random.Random(f"{seed}:forms")  # the later forms' own stream (see Layout)
+    items: list[_Item] = []
+    for s in stories:
+        own_line = bool(s.tail) and forms.random() < layout.signature_own_line
+        above = bool(s.byline_line) and forms.random() < layout.byline_above
+        items.append(_Item([s.id], render_story(s, tip_label, own_line, above)))
+        if own_line:
+            done.add(Perturbation.SIGNATURE_OWN_LINE)
+        if above:
+            done.add(Perturbation.BYLINE_ABOVE_HEADLINE)
     if box is not None:
         items.insert(
             rng.randint(0, len(items)), _Item([s.id for s in box.stories], render_box(box, tip_label))
