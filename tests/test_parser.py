@@ -554,6 +554,50 @@ def test_an_author_mark_above_the_headline_leaves_the_headline_a_headline(mark):
     assert not second.needs_review
 
 
+def test_a_byline_above_its_headline_and_editors_note_is_one_story():
+    parsed = parse_page(
+        page(
+            "某市召开大会",
+            "本报讯 近日，某市召开大会。",
+            "【履职手记】",
+            "浙江省绍兴市柯桥区总工会党组书记、常务副主席 陈宏伟",
+            "把职工的“小事”当成“大事”",
+            "【编者按】基层工会干部怎样把服务做到职工心坎上？",
+            "柯桥是纺织大区，一线职工中外来务工人员占了七成。",
+            "小事里有大民生",
+            "有的职工说，夜班下班后买不到热饭。",
+        )
+    )
+    first, second = parsed.articles
+    assert first.title == "某市召开大会" and first.bylines == []
+    assert (second.column, second.title) == ("履职手记", "把职工的“小事”当成“大事”")
+    assert [c.name for c in second.bylines] == ["陈宏伟"]
+    assert second.editor_note == "基层工会干部怎样把服务做到职工心坎上？"
+    assert subheads(second) == ["小事里有大民生"]
+
+
+def test_a_byline_above_its_headline_takes_the_dateline_story_below():
+    (a,) = parse_page(
+        page("本报记者 赵雪梅", "新就业形态劳动者入会有了“快通道”", "本报讯 多地工会推出网上入会。")
+    ).articles
+    assert a.title == "新就业形态劳动者入会有了“快通道”"
+    assert people(a.bylines) == [("记者", "赵雪梅")]
+    assert paras(a) == ["多地工会推出网上入会。"] and not a.needs_review
+
+
+def test_a_clause_under_a_headline_printed_below_its_byline_is_the_cut_first_line():
+    a = only(
+        page(
+            "江苏省常州市武进区总工会副主席 顾红梅",
+            "倾听是最好的服务",
+            "当了十几年工会干部，我最大的体会是：职工愿意",
+            "跟你说心里话，工会工作就成功了一半。",
+        )
+    )
+    assert (a.title, a.subtitle) == ("倾听是最好的服务", "")
+    assert paras(a) == ["当了十几年工会干部，我最大的体会是：职工愿意跟你说心里话，工会工作就成功了一半。"]
+
+
 def test_a_cut_first_line_under_an_author_mark_stays_text():
     # a clause and a comma: the first line of the paragraph, cut by the OCR, not a headline
     a = only(

@@ -305,7 +305,7 @@ class ArticleBuilder:
             self.short_in_body(lines[0])
             self.place_text(lines[1].text)
             return
-        self.headline(lines, opening=next_role in OPENINGS)
+        self.headline(lines, next_role)
 
     def subhead_and_cut_line(self, lines: list[Line], next_role: LineRole | None) -> bool:
         """Two short lines inside a story's body, text after them, nothing that opens a
@@ -336,8 +336,19 @@ class ArticleBuilder:
             self.new_draft(headless=False).split_from = cur
         self.subhead(line.text)
 
-    def headline(self, lines: list[Line], opening: bool) -> None:
-        if not opening and self.waiting:
+    def headline(self, lines: list[Line], next_role: LineRole | None) -> None:
+        cur = self.current
+        if (
+            cur is not None
+            and cur in self.waiting
+            and not cur.blocks
+            and not cur.article.dateline
+            and next_role not in (LineRole.BYLINE, LineRole.AUTHOR)
+        ):
+            # the story being read so far is only a byline: printed above its headline
+            # (``□刘冰`` over a commentary's title), whatever opens the text below
+            draft = cur
+        elif next_role not in OPENINGS and self.waiting:
             draft = self.waiting[0]
             self.current = draft
         else:

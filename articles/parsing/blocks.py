@@ -138,8 +138,9 @@ def _completes(line: Line, after: Line) -> bool:
 
 
 def _headed(lines: list[Line], at: int) -> bool:
-    """Whether a headline part, column or banner (a short line) stands right before ``at``."""
-    return at > 0 and lines[at - 1].role in (LineRole.SHORT, LineRole.COLUMN, LineRole.BANNER)
+    """Whether a headline part (a short line) stands right before ``at`` (a column label
+    heads no story: its headline may still follow the byline)."""
+    return at > 0 and lines[at - 1].role is LineRole.SHORT
 
 
 def _clauses(k: str) -> int:
@@ -177,6 +178,20 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
         # the second of two short lines inside a story's body (a subhead and the cut first
         # line under it): text when the line after it plainly completes it
         return after is not None and after.role is LineRole.TEXT and _completes(line, after)
+    if (
+        before is not None
+        and before.role is LineRole.SHORT
+        and at >= 2
+        and lines[at - 2].role in (LineRole.BYLINE, LineRole.AUTHOR)
+        and not _headed(lines, at - 2)
+    ):
+        # the second short line under a headline printed below its byline: a clause there
+        # (``当了十几年工会干部，我最大的体会是：职工愿意``), or a line the text after plainly
+        # completes (``当了十几年工`` + ``会干部，…``), is the story's cut first line, not a
+        # subtitle (which is one phrase, or opens with ——)
+        if after is None or after.role is not LineRole.TEXT or k.startswith(("——", "--")):
+            return False
+        return _CLAUSE_MARK.search(k) is not None or _completes(line, after)
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
     if before.role in TEXT_FOLLOWS:
