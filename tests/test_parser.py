@@ -259,6 +259,12 @@ def test_a_reading_tip_with_no_story_after_it_stays_on_the_page():
     assert a.reading_tip == "工会推动入会。"
 
 
+@pytest.mark.parametrize("label", ["履职手记", "**履职手记**", "主席之声", "工会博览"])
+def test_the_papers_columns_without_brackets_are_columns(label):
+    a = only(page(label, "做职工的贴心人", "本报讯 今年以来，某区总工会为职工办实事200余件。"))
+    assert (a.column, a.title, a.subtitle) == (label.strip("*"), "做职工的贴心人", "")
+
+
 def test_source_line():
     a = only(
         page(

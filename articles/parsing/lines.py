@@ -73,6 +73,11 @@ PLAIN_COLUMNS = {
     "调查",
     "深度",
     "记者手记",
+    # the paper's own columns, printed with or without 【】 (not 劳模风采 and the like, also
+    # printed as photo titles)
+    "主席之声",
+    "工会博览",
+    "履职手记",
 }
 BANNERS = {"信息快递", "新闻速递", "简讯", "新闻简讯", "工会简讯", "要闻简报"}
 LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
