@@ -121,7 +121,8 @@ def freshness(keys: list[str], using: str | None = None) -> State:
     """Read the versions of ``keys`` in one query (a scheduled change that is due counts).
 
     Plain SQL: this runs on every cached page view, where building the ORM query would cost
-    more than running it.
+    more than running it; on PostgreSQL a prepared statement (parsed and planned once per
+    connection).
     """
     using = using or router.db_for_read(Freshness)
     connection = connections[using]
@@ -135,7 +136,9 @@ def freshness(keys: list[str], using: str | None = None) -> State:
         f"GROUP BY {_q(connection, 'key')}"
     )
     now = timezone.now()
-    with connection.cursor() as cursor:
+    # On PostgreSQL a prepared statement of the connection (parsed and planned once: see
+    # newsroom.db.prepared), as the reader pages' own queries.
+    with getattr(connection, "preparing_cursor", connection.cursor)() as cursor:
         cursor.execute(sql, [*keys, *keys, connection.ops.adapt_datetimefield_value(now)])
         found = cursor.fetchall()
     rows: dict[str, list] = {}

@@ -107,3 +107,41 @@ def test_queries_run_together_give_each_its_own_rows(two_pages):
     assert issue == [{"pk": two_pages[0].issue_id}]
     assert nothing == []
     assert together() == []
+
+
+def _plans(connection, sql: str) -> tuple[int, int, int]:
+    """How many prepared statements of this connection hold ``sql`` (Django's ``%s``
+    placeholders), and their generic and custom plans so far."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        found = cursor.fetchall()
+    parts = sql.split("%s")
+
+    def same(statement: str) -> bool:
+        pieces = statement.split("$")
+        return len(pieces) == len(parts) and pieces[0] == parts[0]
+
+    ours = [(g, c) for statement, g, c in found if same(statement)]
+    return len(ours), sum(g for g, _ in ours), sum(c for _, c in ours)
+
+
+def test_on_postgresql_the_server_parses_and_plans_a_prepared_query_once(two_pages):
+    """On PostgreSQL each query ``together`` runs is a prepared statement of the connection,
+    planned once (its generic plan) and run again with new values, each run giving its own
+    rows; Django's other queries are not prepared."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    on_page = Prepared(published_on_page, samples=((1,), (2,)))
+    sql = on_page.call(two_pages[0].pk).plan.sql
+    _, generic_before, custom_before = _plans(connection, sql)
+    for page in two_pages * 2:
+        assert on_page.rows(page.pk) == list(published_on_page(page.pk))
+    statements, generic, custom = _plans(connection, sql)
+    assert statements == 1  # one statement for every value (these ids are of one type)
+    assert (generic - generic_before, custom - custom_before) == (4, 0)
+
+    orm = Article.objects.filter(title="not prepared").values("pk")
+    assert list(orm) == []
+    assert _plans(connection, str(orm.query.sql_with_params()[0]))[0] == 0
