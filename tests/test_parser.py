@@ -410,6 +410,47 @@ def photos_of(*blocks: str):
     return parse_page("\n\n\n\n".join(blocks) + "\n")
 
 
+def test_news_photos_under_their_label_keep_their_titles_and_head_no_story():
+    # 图片新闻 over photos printed one after the other, titles before or after their captions;
+    # the story below takes neither the label nor a photo title
+    parsed = parse_page(
+        page(
+            "图片新闻",
+            "技能比武展风采",
+            "9月16日，选手们在职工技能大赛焊工项目中同台比拼。新华社发（胡馨学 摄）",
+            "10月3日，游客在景区观看非遗表演。张远 摄/中新社",
+            "古镇里的非遗课",
+            "某市召开职工代表大会",
+            "本报讯（特约记者 刘强）近日，某市召开第十五届职工代表大会。",
+        )
+    )
+    assert [(p.title, p.agency) for p in parsed.photos] == [
+        ("技能比武展风采", "新华社"),
+        ("古镇里的非遗课", "中新社"),
+    ]
+    (a,) = parsed.articles
+    assert (a.column, a.title, a.subtitle) == (None, "某市召开职工代表大会", "")
+
+
+def test_a_headline_group_never_reaches_over_a_photo():
+    # a short line left before a photo (here a title the photo did not take) and the headline
+    # after the photo are not one headline group
+    parsed = parse_page(
+        page(
+            "某市召开大会",
+            "本报讯 近日，某市召开大会。",
+            "会议部署了全年工作。",
+            "工会进企宣讲扶贫政策",
+            "——某地“送政策进企业”活动侧记",
+            "10月22日，工会干部到企业宣讲政策。本报通讯员 杨长武 摄",
+            "职工书屋开进工地",
+            "本报讯 近日，职工书屋在地铁建设工地落成。",
+        )
+    )
+    titles = [(a.title, a.subtitle) for a in parsed.articles]
+    assert ("职工书屋开进工地", "") in titles, titles
+
+
 def test_photo_title_caption_credit():
     parsed = photos_of(
         "某市召开大会\n\n" + BODY,

@@ -58,7 +58,11 @@ class ShortRun:
 
 def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
     """The lines not in ``taken`` (positions in ``lines``), short lines grouped into runs."""
-    kept = [line for i, line in enumerate(lines) if i not in taken] if taken else lines
+    if taken:
+        at_line = [i for i in range(len(lines)) if i not in taken]  # where each kept line was
+        kept = [lines[i] for i in at_line]
+    else:
+        at_line, kept = None, lines
     after_jump = False  # short lines right after a jump line (上接第1版) and text, so far
     for at, line in enumerate(kept):
         if line.role is LineRole.SHORT:
@@ -83,7 +87,11 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
             i += 1
             continue
         j = i + 1
-        while j < n and kept[j].role is LineRole.SHORT:
+        # a run of short lines never reaches over a photo's lines: a headline on one side of
+        # a photo and a photo title left on the other are no headline group
+        while (
+            j < n and kept[j].role is LineRole.SHORT and (at_line is None or at_line[j] == at_line[j - 1] + 1)
+        ):
             j += 1
         out.append(ShortRun(kept[i:j], kept[j] if j < n else None))
         i = j

@@ -17,6 +17,7 @@ SECTION_GAP = 2  # a run of this many blank lines separates a photo group from a
 MAX_CAPTION_LINES = 2
 _CAPTION_ROLES = (LineRole.TEXT, LineRole.SHORT)
 _OPENINGS = (LineRole.DATELINE, LineRole.BYLINE, LineRole.AUTHOR, LineRole.TIP, LineRole.EDITOR_NOTE)
+PHOTO_COLUMNS = frozenset({"图片新闻", "新闻图片", "图片报道"})
 PHOTO_TITLE_MAX = 20  # a photo title is a short phrase: 检修“电力动脉”, 金秋采棉忙
 # a line after one of these belongs to the text or headline there, not to a photo
 _HOLDS_NEXT_LINE = frozenset(
@@ -65,6 +66,8 @@ def find_photos(lines: list[Line]) -> tuple[list[ParsedPhoto], set[int]]:
         if len(parts) >= 2 and group and group[0].role is LineRole.SHORT:
             photo.title = parts.pop(0)
         photo.caption = "\n".join(parts)
+        if start >= 1 and start - 1 not in used and _photo_column(lines[start - 1]):
+            start -= 1  # the label over the photos is the photos' (no story takes it as its column)
         used.update(range(start, at + 1))
         end = at
         if at + 1 < len(lines) and lines[at + 1].role is LineRole.AGENCY:
@@ -136,7 +139,7 @@ def _title_before(lines: list[Line], i: int, used: set[int], resumed: Line | Non
     if i == 0 or i - 1 in used:  # the top of the page, or another photo's last line
         return True
     before = lines[i - 1]
-    if before.role in _HOLDS_NEXT_LINE:
+    if before.role in _HOLDS_NEXT_LINE and not _photo_column(before):
         return False
     if before.role is LineRole.SHORT:
         # the last line of a headline group, unless that line is a cut body line
@@ -148,6 +151,11 @@ def _title_before(lines: list[Line], i: int, used: set[int], resumed: Line | Non
     if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
         return not (starts_lower(line.text) or crossing_word(before.text, line.text))
     return True
+
+
+def _photo_column(line: Line) -> bool:
+    """The label over a section of news photos (图片新闻): it heads photos, not a story."""
+    return line.role is LineRole.COLUMN and line.label in PHOTO_COLUMNS
 
 
 def _goes_on(line: Line, after: Line) -> bool:
