@@ -37,6 +37,18 @@ def test_reporter_line():
     assert b.people[0].organisation == "本报"
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("本报记者 钱 培 坚", [("记者", "钱培坚")]),
+        ("本报记者 钱 培 坚 本报通讯员 冯 刚", [("记者", "钱培坚"), ("通讯员", "冯刚")]),
+        ("本报记者 田国奎 本报通讯员 冯际刚", [("记者", "田国奎"), ("通讯员", "冯际刚")]),
+    ],
+)
+def test_a_name_the_ocr_spaced_out_is_one_name(line, expected):
+    assert people(parse_byline_line(line)) == expected
+
+
 def test_reporter_and_correspondent_line():
     b = parse_byline_line("本报记者 田国奎 本报通讯员 冯际刚")
     assert people(b) == [("记者", "田国奎"), ("通讯员", "冯际刚")]

@@ -659,6 +659,20 @@ def test_a_cut_first_line_under_an_author_mark_stays_text():
     assert paras(a) == ["提高技能人才待遇，是吸引更多年轻人走技能成才之路的关键。"]
 
 
+def test_spaced_out_names_in_a_byline_line_and_a_dateline_are_names():
+    first, second = parse_page(
+        page(
+            "一线工人的“金点子”",
+            "本报记者 钱 培 坚",
+            "“这个小改进，一年能给车间省下十几万元。”老李说。",
+            "某市召开大会",
+            "本报讯（记者 刘 兵 通讯员 冯 刚）近日，某市召开大会。",
+        )
+    ).articles
+    assert first.title == "一线工人的“金点子”" and people(first.bylines) == [("记者", "钱培坚")]
+    assert people(second.bylines) == [("记者", "刘兵"), ("通讯员", "冯刚")]
+
+
 def test_bracketed_words_closing_a_sentence_are_no_byline():
     a = only(page("某市召开大会", "本报讯 近日，某市召开大会。", "会议部署了全年工作。（完）"))
     assert a.bylines == [] and paras(a)[-1] == "会议部署了全年工作。（完）"

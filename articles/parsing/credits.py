@@ -176,6 +176,18 @@ _ROLE_TOKEN = re.compile(r"(?P<org>本报|新华社|中新社)?(?P<role>" + "|".
 _SEPARATORS = re.compile(r"[ \u3000、，,]+")
 
 
+# a name the OCR spaced out character by character (``本报记者 钱 培 坚``): two to four lone
+# characters in a row, each after a space (or the start) and before a space (or the end)
+_SPACED_NAME = re.compile(r"(?<![^ \u3000])[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000])")
+
+
+def close_spaced_names(text: str) -> str:
+    """``记者 钱 培 坚`` → ``记者 钱培坚``: a name spaced out by the OCR closed up."""
+    if " " not in text and "\u3000" not in text:
+        return text
+    return _SPACED_NAME.sub(lambda m: m.group(0).replace(" ", "").replace("\u3000", ""), text)
+
+
 def parse_people(text: str) -> tuple[Person, ...] | None:
     """``记者李丹青 邹偶然``, ``通讯员张建军 记者康劲``, ``本报记者 田国奎 本报通讯员 冯际刚``,
     ``刘丽萍 顾威``: each role word applies to the names after it until the next one.
@@ -184,6 +196,7 @@ def parse_people(text: str) -> tuple[Person, ...] | None:
     role, org = Role.NONE, ""
     pos = 0
     text = text.strip()
+    text = close_spaced_names(text)
     while pos < len(text):
         sep = _SEPARATORS.match(text, pos)
         if sep:

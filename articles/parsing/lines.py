@@ -259,7 +259,7 @@ _NAME_SEP = re.compile(r"[ \u3000、，,]+")
 def parse_names(text: str, role: str = "") -> list[Credit]:
     """Credits from a byline fragment; a role word applies to the names after it."""
     credits: list[Credit] = []
-    for part in _ROLE_SPLIT.split(text):
+    for part in _ROLE_SPLIT.split(grammar.close_spaced_names(text)):
         part = part.strip()
         m = _ROLE_ONLY.fullmatch(part)
         if m:
