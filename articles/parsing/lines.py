@@ -38,22 +38,13 @@ class LineRole(Enum):
     __hash__ = object.__hash__
 
 
-ROLES = ("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")
-_ROLE_WORDS = "|".join(ROLES)
-_ANY_ROLE = re.compile(_ROLE_WORDS)
-NAME = r"[\u4e00-\u9fff·]{2,4}"
-NAMES = rf"{NAME}(?:[ \u3000、，,]+{NAME})*"
+_ANY_ROLE = re.compile("|".join(("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")))
 
 JUMP_RE = re.compile(r"[(（]\s*(上接|下转)第?\s*(\d+)\s*版\s*[)）]")
 COLUMN_RE = re.compile(r"^【([^【】]{1,20})】$")
 NOTE_RE = re.compile(r"^【?编者按】?\s*[:：]?\s*")
 SOURCE_RE = re.compile(r"^(?:来源|稿件来源|转自)\s*[:：]")
 REGION_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
-DATELINE_RE = re.compile(
-    r"^(?P<dateline>(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)"
-    r"|本报讯|新华社讯|本报(?=\s*[(（]))"
-    r"\s*(?:[(（](?P<bracket>[^()（）]{0,60})[)）])?\s*"
-)
 TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
 PLAIN_COLUMNS = {
     "新闻特写",
@@ -251,26 +242,6 @@ def _plainly_text(clean: str) -> bool:
     )
 
 
-_ROLE_SPLIT = re.compile(rf"((?:本报)?(?:{_ROLE_WORDS}))")
-_ROLE_ONLY = re.compile(rf"(?:本报)?({_ROLE_WORDS})")
-_NAME_SEP = re.compile(r"[ \u3000、，,]+")
-
-
-def parse_names(text: str, role: str = "") -> list[Credit]:
-    """Credits from a byline fragment; a role word applies to the names after it."""
-    credits: list[Credit] = []
-    for part in _ROLE_SPLIT.split(grammar.close_spaced_names(text)):
-        part = part.strip()
-        m = _ROLE_ONLY.fullmatch(part)
-        if m:
-            role = m.group(1)
-            continue
-        for name in _NAME_SEP.split(part):
-            if name:
-                credits.append(Credit(name=name, role=role))
-    return credits
-
-
 def is_short(line: Line) -> bool:
     """Could the line be a headline, subhead or photo title (no sentence end, not too long,
     no quotation left open: ``“以前要跑好几趟，现在…`` is a cut body line)?"""
@@ -415,12 +386,11 @@ def _dateline(line: Line, t: str) -> bool:
     """A paragraph opening with a dateline (``本报讯（记者…）``, ``本报广州6月23日电``)."""
     if not t.startswith(("本报", "新华社", "中新社")):
         return False
-    m = DATELINE_RE.match(t)
-    if not m or len(t) <= m.end():
+    d = grammar.split_dateline(t)
+    if d is None or not d.rest:
         return False
     line.role = LineRole.DATELINE
-    line.dateline = m.group("dateline")
-    bracket = m.group("bracket") or ""
-    line.credits = parse_names(bracket) if bracket else []
-    line.body = t[m.end() :]
+    line.dateline = d.dateline
+    line.credits = as_credits(d.byline.people) if d.byline else []
+    line.body = d.rest
     return True
