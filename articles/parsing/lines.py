@@ -8,34 +8,64 @@ read from the line's own text here; the later stages weigh its neighbours.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from typing import ClassVar
 
 from . import credits as grammar
 from .model import Credit
 from .text import OPEN_END, ends_sentence, key, strip_markdown
 
 
-class LineRole(Enum):
-    TEXT = "text"  # body text (a paragraph or a piece of one)
-    SHORT = "short"  # could be a headline part, subhead or photo title (decided later)
-    DATELINE = "dateline"  # a paragraph opening with a dateline: 本报讯（记者…）…
-    BYLINE = "byline"  # a byline on a line of its own: 本报记者 钱培坚
-    AUTHOR = "author"  # a signed column's author after the affiliation
-    CREDIT = "credit"  # a photo credit, maybe closing its caption: …。 本报通讯员 杨长武 摄
-    AGENCY = "agency"  # a photo agency on a line of its own: 视觉中国
-    COLUMN = "column"  # 【主席之声】, 新闻特写
-    BANNER = "banner"  # 信息快递, 新闻速递, 简讯: the column of the briefs under it
-    EDITOR_NOTE = "editor_note"  # 【编者按】…
-    TIP = "tip"  # 阅读提示: the next text line is the article's reading tip
-    SOURCE = "source"  # 来源:《工人日报》
-    JUMP_FROM = "jump_from"  # (上接第1版)
-    JUMP_TO = "jump_to"  # (下转第2版)
-    AD = "ad"  # 广告
-    REGION = "region"  # a round-up's spaced-out place name: 天 津
+class LineRole:
+    """What a line is on the printed page: one shared instance per role (``LineRole.TEXT``,
+    …, defined below), compared by identity, its ``value`` a lower-case name.
 
-    # members are singletons compared by identity: hash them so too (``Enum.__hash__`` is a
-    # Python function, called for every ``role in {...}`` test of the later stages)
-    __hash__ = object.__hash__
+    A plain class rather than an ``enum.Enum``: on Python 3.11 ``EnumType`` defines
+    ``__getattr__``, which puts every read of ``LineRole.X`` on a slow path (a bound wrapper
+    call each time), and the stages read roles everywhere — about 8 % of a page's parse.
+    """
+
+    __slots__ = ("value",)
+
+    TEXT: ClassVar[LineRole]
+    SHORT: ClassVar[LineRole]
+    DATELINE: ClassVar[LineRole]
+    BYLINE: ClassVar[LineRole]
+    AUTHOR: ClassVar[LineRole]
+    CREDIT: ClassVar[LineRole]
+    AGENCY: ClassVar[LineRole]
+    COLUMN: ClassVar[LineRole]
+    BANNER: ClassVar[LineRole]
+    EDITOR_NOTE: ClassVar[LineRole]
+    TIP: ClassVar[LineRole]
+    SOURCE: ClassVar[LineRole]
+    JUMP_FROM: ClassVar[LineRole]
+    JUMP_TO: ClassVar[LineRole]
+    AD: ClassVar[LineRole]
+    REGION: ClassVar[LineRole]
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"<LineRole.{self.value.upper()}>"
+
+
+LineRole.TEXT = LineRole("text")  # body text (a paragraph or a piece of one)
+LineRole.SHORT = LineRole("short")  # could be a headline part, subhead or photo title (decided later)
+LineRole.DATELINE = LineRole("dateline")  # a paragraph opening with a dateline: 本报讯（记者…）…
+LineRole.BYLINE = LineRole("byline")  # a byline on a line of its own: 本报记者 钱培坚
+LineRole.AUTHOR = LineRole("author")  # a signed column's author after the affiliation
+LineRole.CREDIT = LineRole("credit")  # a photo credit, maybe closing its caption: …。 本报通讯员 杨长武 摄
+LineRole.AGENCY = LineRole("agency")  # a photo agency on a line of its own: 视觉中国
+LineRole.COLUMN = LineRole("column")  # 【主席之声】, 新闻特写
+LineRole.BANNER = LineRole("banner")  # 信息快递, 新闻速递, 简讯: the column of the briefs under it
+LineRole.EDITOR_NOTE = LineRole("editor_note")  # 【编者按】…
+LineRole.TIP = LineRole("tip")  # 阅读提示: the next text line is the article's reading tip
+LineRole.SOURCE = LineRole("source")  # 来源:《工人日报》
+LineRole.JUMP_FROM = LineRole("jump_from")  # (上接第1版)
+LineRole.JUMP_TO = LineRole("jump_to")  # (下转第2版)
+LineRole.AD = LineRole("ad")  # 广告
+LineRole.REGION = LineRole("region")  # a round-up's spaced-out place name: 天 津
 
 
 _ANY_ROLE = re.compile("|".join(("特约通讯员", "特约记者", "见习记者", "通讯员", "实习生", "记者", "作者")))
