@@ -113,9 +113,10 @@ def article_url(pk) -> str:
     return id_path("site:article", pk)
 
 
-def _bylines(rows) -> str:
-    """``(role, person_id, name)`` triples as 记者 马学礼 通讯员 郑莉, names linked, escaped."""
-    person = id_url_format("site:person")
+def _bylines(rows, person: str | None = None) -> str:
+    """``(role, person_id, name)`` triples as 记者 马学礼 通讯员 郑莉, names linked, escaped
+    (``person``: the person URL format, when the caller already has it)."""
+    person = person or id_url_format("site:person")
     names = " ".join(
         f'<span class="role">{escape(role)}</span> <a href="{person.format(int(pk))}">{escape(name)}</a>'
         if role
@@ -131,11 +132,13 @@ def bylines_html(bylines) -> str:
     their person) or rows of ``articles.rows.BYLINE_FIELDS``."""
     if not bylines:
         return ""
+    return SafeString(_bylines(_byline_rows(bylines)))
+
+
+def _byline_rows(bylines) -> list[tuple]:
     if isinstance(bylines[0], dict):
-        rows = [(b["role"], b["person_id"], b["person__name"]) for b in bylines]
-    else:
-        rows = [(b.role, b.person_id, b.person.name) for b in bylines]
-    return SafeString(_bylines(rows))
+        return [(b["role"], b["person_id"], b["person__name"]) for b in bylines]
+    return [(b.role, b.person_id, b.person.name) for b in bylines]
 
 
 @register.simple_tag
@@ -149,7 +152,9 @@ def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
     the page. URLs are made from the patterns reversed once (``id_path``)."""
     heading = heading if heading in ("h2", "h3") else "h2"
     article, page = id_url_format("site:article"), id_url_format("site:page")
+    person = id_url_format("site:person")
     dates: dict = {}
+    columns: dict = {}  # slug -> the column's link, escaped
     parts = []
     for item in items:
         parts.append('<li class="article-item">\n')
@@ -169,10 +174,14 @@ def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
         page_link = page.format(int(item["page_id"]))
         parts.append(f'  <p class="meta">\n    <a href="{page_link}">{date} {item["page__number"]:02d}版</a>')
         if show_column and item["column_id"]:
-            url = cached_reverse("site:column", slug=item["column__slug"])
-            parts.append(f' · <a href="{escape(url)}">{escape(item["column__name"])}</a>')
+            slug = item["column__slug"]
+            link = columns.get(slug)
+            if link is None:
+                url = cached_reverse("site:column", slug=slug)
+                link = columns[slug] = f'<a href="{escape(url)}">{escape(item["column__name"])}</a>'
+            parts.append(f" · {link}")
         if item["bylines"]:
-            parts.append(" · " + bylines_html(item["bylines"]))
+            parts.append(" · " + _bylines(_byline_rows(item["bylines"]), person))
         parts.append("\n  </p>\n</li>")
     return SafeString("".join(parts))
 
