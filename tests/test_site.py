@@ -584,6 +584,29 @@ def test_person_page_lists_articles_and_photos_newest_first(client, large_archiv
     assert "仪化摄影协会" in photographer_text
 
 
+def test_a_photographers_page_shows_each_photo_with_where_it_was_printed_escaped(client, db):
+    evil = "<i>\"图\" & '题'</i>"
+    escaped = "&lt;i&gt;&quot;图&quot; &amp; &#x27;题&#x27;&lt;/i&gt;"
+    photographer = factories.PersonFactory(name="杨长武")
+    pages = []
+    for number, day in ((3, DAY), (5, DAY - datetime.timedelta(days=1))):
+        page = factories.PageFactory(issue=factories.IssueFactory(date=day), number=number)
+        art = factories.ArticleFactory(page=page, position=1)
+        photo = factories.PhotoFactory(page=page, article=art, title=f"标题{evil}", caption=f"说明{evil}")
+        factories.PhotoCreditFactory(photo=photo, person=photographer)
+        pages.append(page)
+    body = html(client.get(photographer.get_absolute_url()))
+    assert "<i>" not in body
+    assert body.count("标题" + escaped) == 2 and body.count("说明" + escaped) == 2
+    where = re.findall(
+        r'<div class="photo-item">.*?<p class="meta"><a href="([^"]+)">([^<]+)</a></p></div>', body, re.S
+    )
+    assert where == [
+        (pages[0].get_absolute_url(), "2020年10月23日 03版"),
+        (pages[1].get_absolute_url(), "2020年10月22日 05版"),
+    ]
+
+
 def _column_with_issues(days: int, name: str = "工会博览", *, since: int = 0):
     """A column with one article on page 1 of each of ``days`` issues back from DAY
     (less ``since`` days)."""

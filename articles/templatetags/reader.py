@@ -245,6 +245,21 @@ def photo_figure(photo, anchor: bool = False, eager: bool = False) -> str:
     return SafeString("".join(parts))
 
 
+@register.simple_tag
+def person_photo_items(photos) -> str:
+    """A person's photos (``articles.rows.person_photos_of``), each its ``photo_figure`` and
+    where it was printed (``page_url``, ``page_date``, ``page_label``), every value escaped:
+    one string join instead of a template loop of four tags a photo (24 photos)."""
+    return SafeString(
+        "".join(
+            f'<div class="photo-item">{photo_figure(photo)}<p class="meta">'
+            f'<a href="{escape(photo.page_url)}">'
+            f"{escape(cn_date(photo.page_date))} {escape(photo.page_label)}</a></p></div>"
+            for photo in photos
+        )
+    )
+
+
 @register.filter
 def renditions(photo):
     """The photo's reader renditions (articles.images.renditions), or None."""
