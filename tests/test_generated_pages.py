@@ -240,6 +240,22 @@ def test_each_perturbation_happens():
             assert cut.text[-1] not in "。！？" and norm(rest) not in norm(page.text)
             g = next(g for g in page.gold["articles"] if g["id"] == cut.owner)
             assert g["truncated"] and norm(cut.text).endswith(g["body_end"])
+        elif p is Perturbation.SIGNATURE_OWN_LINE:
+            # the names closing a piece on a line of their own, after its last paragraph
+            assert any(u.kind is Kind.BYLINE and u.text == corpus.story(u.owner).tail for u in units)
+        elif p is Perturbation.BYLINE_ABOVE_HEADLINE:
+            assert any(
+                u.kind is Kind.BYLINE and any(v.kind is Kind.TITLE and v.owner == u.owner for v in units[i:])
+                for i, u in enumerate(units)
+            )
+        elif p is Perturbation.SPACED_NAMES:
+            bylines = [u for u in units if u.kind is Kind.BYLINE]
+            assert any(" ".join(name) in u.text for u in bylines for _, name in corpus.story(u.owner).bylines)
+        elif p is Perturbation.PHOTO_LABEL:
+            labels = [i for i, u in enumerate(units) if u.text == "图片新闻"]
+            assert labels and all(units[i + 1].owner == units[i].owner for i in labels)
+        else:
+            raise AssertionError(f"no check for {p}")
 
 
 def _crossing(seq: list[str], a: str, b: str) -> bool:
@@ -283,7 +299,8 @@ def test_perturbations_keep_every_character():
                 units = render_story(corpus.story(item))
             want += _chars("".join(u.text for u in units))
         want -= _chars("".join(page.dropped))
-        lines = [line for line in page.text.splitlines() if line.strip() != "广告"]
+        # what a page adds: advertising, and the label over its news photos
+        lines = [line for line in page.text.splitlines() if line.strip() not in ("广告", "图片新闻")]
         assert _chars("".join(lines)) == want, seed
 
 

@@ -76,6 +76,8 @@ class Perturbation(StrEnum):
     ADVERTISING = "advertising"
     SIGNATURE_OWN_LINE = "signature_own_line"  # the names closing a piece on a line of their own
     BYLINE_ABOVE_HEADLINE = "byline_above_headline"  # □刘冰, 本报记者 X printed over the title
+    SPACED_NAMES = "spaced_names"  # the OCR spaced out a byline line's names: 本报记者 钱 培 坚
+    PHOTO_LABEL = "photo_label"  # 图片新闻 printed over a news photo
 
 
 @dataclass
@@ -115,6 +117,8 @@ class Layout:
     # drawn from a random stream of their own, so that the pages without them stay as they were
     signature_own_line: float = 0.5  # per story signed at its end
     byline_above: float = 0.15  # per story with a byline line
+    spaced_names: float = 0.15  # per story with a reporter's byline line
+    photo_label: float = 0.2  # per page with photos: 图片新闻 over the first
 
     @classmethod
     def plain(cls, **counts) -> Layout:
@@ -139,6 +143,8 @@ class Layout:
                 "extra_blank",
                 "signature_own_line",
                 "byline_above",
+                "spaced_names",
+                "photo_label",
             ),
             0.0,
         )
@@ -167,14 +173,19 @@ def _lead_joined(lead: str, text: str) -> str:
 
 
 def render_story(
-    story: Story, tip_label: str = TIP_LABELS[0], own_line_signature: bool = False, byline_above: bool = False
+    story: Story,
+    tip_label: str = TIP_LABELS[0],
+    own_line_signature: bool = False,
+    byline_above: bool = False,
+    spaced_names: bool = False,
 ) -> list[Unit]:
     u: list[Unit] = []
     own = story.id
+    byline_line = _spaced_names(story) if spaced_names else story.byline_line
     if story.column and not story.box:
         u.append(Unit(story.column, Kind.COLUMN, own))
-    if byline_above and story.byline_line:
-        u.append(Unit(story.byline_line, Kind.BYLINE, own))
+    if byline_above and byline_line:
+        u.append(Unit(byline_line, Kind.BYLINE, own))
     if story.same_line_headline and story.kicker:
         u.append(Unit(f"{story.kicker} {story.title}", Kind.TITLE, own))
     else:
@@ -185,8 +196,8 @@ def render_story(
         ):
             if text:
                 u.append(Unit(text, kind, own))
-    if story.byline_line and not byline_above:
-        u.append(Unit(story.byline_line, Kind.BYLINE, own))
+    if byline_line and not byline_above:
+        u.append(Unit(byline_line, Kind.BYLINE, own))
     if story.editor_note:
         u.append(Unit("【编者按】" + story.editor_note, Kind.NOTE, own))
     if story.reading_tip:
@@ -211,6 +222,18 @@ def render_story(
     if story.source:
         u.append(Unit(story.source, Kind.SOURCE, own))
     return u
+
+
+def _spaced_names(story: Story) -> str:
+    """The byline line with each name spaced out character by character (钱 培 坚)."""
+    line = story.byline_line
+    for _, name in story.bylines:
+        line = line.replace(name, " ".join(name))
+    return line
+
+
+def can_space_names(story: Story) -> bool:
+    return any(role in story.byline_line for role in ("记者", "通讯员")) and bool(story.bylines)
 
 
 def render_box(box: Box, tip_label: str = TIP_LABELS[0]) -> list[Unit]:
@@ -307,7 +330,10 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
     for s in stories:
         own_line = bool(s.tail) and forms.random() < layout.signature_own_line
         above = bool(s.byline_line) and forms.random() < layout.byline_above
-        items.append(_Item([s.id], render_story(s, tip_label, own_line, above)))
+        spaced = can_space_names(s) and forms.random() < layout.spaced_names
+        items.append(_Item([s.id], render_story(s, tip_label, own_line, above, spaced)))
+        if spaced:
+            done.add(Perturbation.SPACED_NAMES)
         if own_line:
             done.add(Perturbation.SIGNATURE_OWN_LINE)
         if above:
@@ -357,6 +383,7 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
         if block:
             it.blocks.append(block)
 
+    labelled = photos[0].id if photos and forms.random() < layout.photo_label else None
     for photo in photos:
         title_after = rng.random() < layout.photo_title_after
         if title_after:
@@ -364,6 +391,9 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
         units = render_photo(photo, title_after)
         if not photo.inline_credit and len(photo.credit) == 1 and rng.random() < layout.credit_two_lines:
             units = _break_credit(units, rng, done)
+        if photo.id == labelled:
+            units = [Unit("图片新闻", Kind.COLUMN, photo.id), *units]
+            done.add(Perturbation.PHOTO_LABEL)
         items.insert(rng.randint(0, len(items)), _Item([photo.id], units, [units]))
 
     # arrange the blocks: up to `window` items are open at once and give blocks in turn; with
