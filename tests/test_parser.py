@@ -645,6 +645,21 @@ def test_a_clause_under_a_headline_printed_below_its_byline_is_the_cut_first_lin
     assert paras(a) == ["当了十几年工会干部，我最大的体会是：职工愿意跟你说心里话，工会工作就成功了一半。"]
 
 
+def test_a_headline_under_its_byline_is_no_cut_line_when_a_word_only_seems_to_cross():
+    # 距离 + 去年 make 离去 across the break, but each side is whole words of its own: the
+    # short line is the headline, not the first piece of the paragraph
+    a = only(
+        page(
+            "【履职手记】",
+            "四川省绵阳市涪城区总工会主席 李春梅",
+            "一张“连心卡”拉近了距离",
+            "去年春天，我们给辖区内的每名职工发放了一张“连心卡”。",
+        )
+    )
+    assert (a.column, a.title) == ("履职手记", "一张“连心卡”拉近了距离")
+    assert paras(a) == ["去年春天，我们给辖区内的每名职工发放了一张“连心卡”。"]
+
+
 def test_a_cut_first_line_under_an_author_mark_stays_text():
     # a clause and a comma: the first line of the paragraph, cut by the OCR, not a headline
     a = only(

@@ -151,6 +151,18 @@ def _headed(lines: list[Line], at: int) -> bool:
     return at > 0 and lines[at - 1].role is LineRole.SHORT
 
 
+def _runs_on(line: Line, after: Line) -> bool:
+    """``after`` plainly goes on ``line``, a headline-like line: lower punctuation, or a
+    common word across the break where the line does not end with a whole word that
+    ``after`` follows with one of its own (``…拉近了距离`` + ``去年春天…`` makes 离去, but
+    距离 and 去年 are whole words: a headline and its story's first line)."""
+    if starts_lower(after.text):
+        return True
+    tail, tail_word = end_side(line.text)
+    head, head_word = start_side(after.text)
+    return not (tail_word and head_word) and crossing(tail, head) >= COMMON_WORD
+
+
 def _clauses(k: str) -> int:
     return k.count(",") + k.count("，") + k.count(";") + k.count("；")
 
@@ -199,7 +211,7 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
         # subtitle (which is one phrase, or opens with ——)
         if after is None or after.role is not LineRole.TEXT or k.startswith(("——", "--")):
             return False
-        return _CLAUSE_MARK.search(k) is not None or _completes(line, after)
+        return _CLAUSE_MARK.search(k) is not None or _runs_on(line, after)
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
     if before.role in TEXT_FOLLOWS:
@@ -215,7 +227,7 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
             and not _headed(lines, at - 1)
             and not _CLAUSE_MARK.search(k)
         ):
-            return after.role is LineRole.TEXT and _completes(line, after)
+            return after.role is LineRole.TEXT and _runs_on(line, after)
         return True
     open_before = before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text)
     if open_before and (starts_lower(line.text) or crossing_word(before.text, line.text)):

@@ -188,7 +188,13 @@ def _reads_as_body(line: Line, after: Line) -> bool:
     if head[:1] in LOWER_START or starts_mid_sentence(head):
         return True
     word = crossing_word(text, head)
-    return len(word) >= 3 or (bool(word) and word_freq(word) >= COMMON_WORD)
+    if len(word) >= 3:
+        return True
+    if not word or word_freq(word) < COMMON_WORD:
+        return False
+    # a common two-character word across the break, unless each side is whole words of its
+    # own (``…拉近了距离`` + ``去年春天…`` makes 离去, but 距离 and 去年 stand on their own)
+    return not (end_side(text)[1] and start_side(head)[1])
 
 
 # roles that open a story's text (with the headline group before them): a new story below
