@@ -274,12 +274,10 @@ def flag_duplicates(articles: list[ParsedArticle]) -> None:
     parts = cut.split("\x00")
     if any(space in cut for space in _SPACES):  # rare: clauses are compared without them
         parts = [c.strip() for c in parts]
-    counts = Counter(parts)
-    if len(counts) == len(parts):
-        return
-    repeated = [k for k, n in counts.items() if n > 1 and len(k) >= DUPLICATE_MIN]
-    if not repeated:
-        return
+    long_clauses = [c for c in parts if len(c) >= DUPLICATE_MIN]
+    if len(set(long_clauses)) == len(long_clauses):
+        return  # no long clause seen twice (the commonest case: the clauses are not counted)
+    repeated = [k for k, n in Counter(long_clauses).items() if n > 1]
     second: list[tuple[int, str]] = []
     for k in repeated:
         pos, seen = joined.find(k), 0

@@ -222,7 +222,10 @@ class _Topics:
     def __init__(self, blocks: list[Line | ShortRun], text_shorts: set[int]) -> None:
         self.blocks = blocks
         self.start: list[int] = []  # per block: where the story it sits under begins
-        at, heading = 0, False  # heading: the blocks just read head a story (no text yet)
+        at, heading = (
+            0,
+            False,
+        )  # heading: the blocks just read head a story (no text yet)
         for i, block in enumerate(blocks):
             opens = i not in text_shorts if isinstance(block, ShortRun) else block.role in _OPENS
             if opens and not heading:
@@ -231,11 +234,12 @@ class _Topics:
             heading = opens and (isinstance(block, ShortRun) or block.role is not LineRole.DATELINE)
             self.start.append(at)
             if not isinstance(block, ShortRun) and block.role in _CLOSES:
-                at, heading = i + 1, True  # the piece is closed: the next block begins anew
+                at, heading = (
+                    i + 1,
+                    True,
+                )  # the piece is closed: the next block begins anew
         self._grams: dict[int, set[int]] = {}
-        # per story (by its first block): all its pairs, and per block of it how many of the
-        # block's pairs an earlier block of the story has
-        self._stories: dict[int, tuple[set[int], dict[int, int]]] = {}
+        self._stories: dict[int, _StoryWording] = {}  # by the story's first block
 
     def grams(self, i: int) -> set[int]:
         g = self._grams.get(i)
@@ -243,26 +247,23 @@ class _Topics:
             g = self._grams[i] = _pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE])
         return g
 
-    def story(self, story: int) -> tuple[set[int], dict[int, int]]:
-        """For the story beginning at block ``story``: the character pairs of all its blocks,
-        and for each of its blocks how many of that block's pairs the story has before it
-        (one pass over the story's blocks, with set operations)."""
+    def story(self, story: int, last: int) -> _StoryWording:
+        """The wording of the story beginning at block ``story``, read up to block ``last``
+        (or its end, if sooner): one pass over its blocks, each read once however often asked."""
         got = self._stories.get(story)
         if got is None:
-            start, i = self.start, story
-            seen: set[int] = set()
-            before: dict[int, int] = {}
-            while i < len(start) and start[i] == story:
+            got = self._stories[story] = _StoryWording(story)
+        start, i = self.start, got.next
+        if i <= last:
+            pairs, seen_before = got.pairs, got.seen_before
+            while i <= last and i < len(start) and start[i] == story:
                 grams = self.grams(i)
-                before[i] = len(grams & seen)
-                seen |= grams
+                had = len(pairs)
+                pairs |= grams
+                seen_before[i] = had + len(grams) - len(pairs)  # the pairs it shares with them
                 i += 1
-            got = self._stories[story] = (seen, before)
+            got.next = i
         return got
-
-    def seen_before(self, h: int) -> int:
-        """How many of block ``h``'s character pairs the story it sits under has before it."""
-        return self.story(self.start[h])[1][h]
 
     def affinity(self, e: int, h: int) -> float:
         """How much more of block ``h``'s wording the story of the end ``e`` holds than the
@@ -273,8 +274,18 @@ class _Topics:
         own = self.grams(h)
         if not own:
             return 0.0
-        theirs = self.story(start[e])[0]
-        return (len(own & theirs) - self.seen_before(h)) / len(own)
+        theirs = self.story(start[e], len(start)).pairs
+        return (len(own & theirs) - self.story(start[h], h).seen_before[h]) / len(own)
+
+
+@dataclass(slots=True)
+class _StoryWording:
+    """The character pairs of a story's blocks read so far, and for each block read how many
+    of its pairs an earlier block of the story has."""
+
+    next: int  # the first block not read yet
+    pairs: set[int] = field(default_factory=set)
+    seen_before: dict[int, int] = field(default_factory=dict)
 
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -324,7 +335,16 @@ def _score_joins(
         out: list[tuple[int, float]] = []
         if e + 1 in head_at:
             score, plain = _join_score(
-                blocks, starts, e, e + 1, tail, tail_word, cut, shortish, lone_shorts, topics
+                blocks,
+                starts,
+                e,
+                e + 1,
+                tail,
+                tail_word,
+                cut,
+                shortish,
+                lone_shorts,
+                topics,
             )
             if score > JOIN_MIN:
                 out.append((e + 1, score - JOIN_MIN))
@@ -338,6 +358,7 @@ def _score_joins(
             glances = [_glance(blocks, h, lone_shorts) for h in heads]
         # the word, punctuation and place evidence first; the wording of the stories (dearer
         # to weigh) only for an end that has no sure continuation that way
+        scores: dict[int, float] = {}  # the joins scored in the first round, kept for the second
         for weigh_topic in (False, True):
             if weigh_topic:
                 if out and max(w for _, w in out) >= SURE:
@@ -362,9 +383,21 @@ def _score_joins(
                         affinity = topics.affinity(e, h)
                         if most + TOPIC * affinity <= JOIN_MIN:
                             continue
-                score, _ = _join_score(
-                    blocks, starts, e, h, tail, tail_word, cut, shortish, lone_shorts, topics, affinity
-                )
+                score = scores.get(h)
+                if score is None:
+                    score = scores[h] = _join_score(
+                        blocks,
+                        starts,
+                        e,
+                        h,
+                        tail,
+                        tail_word,
+                        cut,
+                        shortish,
+                        lone_shorts,
+                        topics,
+                        affinity,
+                    )[0]
                 if score > JOIN_MIN:
                     out.append((h, score - JOIN_MIN))
         if out:
@@ -459,7 +492,9 @@ def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, floa
 
 
 def _assign(
-    blocks: list[Line | ShortRun], edges: dict[int, list[tuple[int, float]]], end_texts: dict[int, str]
+    blocks: list[Line | ShortRun],
+    edges: dict[int, list[tuple[int, float]]],
+    end_texts: dict[int, str],
 ) -> tuple[dict[int, int], dict[int, list[str]]]:
     """The joins made (end → block) and the warnings, from the best assignment."""
     joins: dict[int, int] = {}
@@ -487,7 +522,9 @@ def _text(block: Line | ShortRun) -> str:
     return block.lines[0].text if isinstance(block, ShortRun) else block.text
 
 
-def _groups(edges: dict[int, list[tuple[int, float]]]) -> list[dict[int, list[tuple[int, float]]]]:
+def _groups(
+    edges: dict[int, list[tuple[int, float]]],
+) -> list[dict[int, list[tuple[int, float]]]]:
     """The ends in groups that compete (directly or through others) for the same blocks."""
     owner: dict[int, int] = {}  # head -> representative end
     parent = {e: e for e in edges}
