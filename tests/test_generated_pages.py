@@ -39,13 +39,13 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 
 # what the parser achieves on FIXED_SEEDS today (raise as it improves; the figures are
 # printed by `bench/parse_score.py --pages 80 --seed 1000`)
-FLOOR_SCORE = 91.94  # (91.95 before the pages had signatures on their own line and bylines above headlines)
+FLOOR_SCORE = 91.99  # (91.94 at be6b772, on the pages with signatures and bylines above headlines)
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 0  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 48
+MAX_SILENT_ERRORS = 45
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 28
+MAX_NEEDLESS_FLAGS = 27
 
 
 @pytest.fixture(scope="module")

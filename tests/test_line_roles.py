@@ -395,3 +395,96 @@ def test_a_short_line_opening_with_a_date_or_with_a_reporters_source_is_text():
         "记者从芜湖市总工会了解到，工会法律援助站当天就受理了此案。",
     ]
     assert subheads(a) == []
+
+
+# -- a cut piece of the paragraph above a headline group ------------------------------------------
+
+
+def test_a_cut_piece_sharing_the_words_of_the_text_above_is_not_the_next_storys_kicker():
+    # the piece has clauses and no sentence end, like a long kicker; but it takes up the
+    # words of the story above it (园区总工会, 新就业形态), not those of the story under
+    # the headline: it is the cut end of the paragraph above
+    first, second = parse_page(
+        page(
+            "园区总工会推出服务新就业形态劳动者十条措施",
+            "本报讯（记者李丹青）园区总工会近日出台服务新就业形态劳动者十条措施，新建45个驿站。",
+            "园区总工会还将每年安排专项资金，为新入会的新就业形态",
+            "上海浦东：白领午间“充电”课堂受欢迎",
+            "本报讯（记者王伟）每周三中午，浦东一栋写字楼的会议室里总是坐满了白领。",
+            "楼宇工会负责人介绍，课堂开办两年，已累计举办240期。",
+        )
+    ).articles
+    assert second.kicker == "" and second.title == "上海浦东：白领午间“充电”课堂受欢迎"
+    assert paras(first)[-1] == "园区总工会还将每年安排专项资金，为新入会的新就业形态"
+    assert first.needs_review  # its paragraph stops mid-sentence
+
+
+def test_a_long_headline_line_with_clauses_over_its_own_story_stays_in_the_headline():
+    # a headline line with clauses right after another story's text: it shares the words
+    # of the story under it, so it heads that story
+    first, second = parse_page(
+        page(
+            "某市总工会部署全年工作",
+            "本报讯（记者李丹青）某市总工会近日召开全委会议，部署全年工作。",
+            "企业3次变动联系人，但工会工作者始终耐心细致持续努力",
+            "“工会没建起来，决不能放弃”",
+            "本报记者 钱培坚",
+            "企业联系人换了3位，工会工作者一次次登门，终于推动企业建起了工会。",
+        )
+    ).articles
+    # (two headline lines with no dash: kicker + title and title + subtitle read alike)
+    heads = [h for h in (second.kicker, second.title, second.subtitle) if h]
+    assert heads == ["企业3次变动联系人，但工会工作者始终耐心细致持续努力", "“工会没建起来，决不能放弃”"]
+    assert paras(first) == ["某市总工会近日召开全委会议，部署全年工作。"]
+
+
+def test_the_cut_first_line_under_a_title_goes_on_in_the_text_below_it():
+    # the second short line is no subtitle: the text under it plainly goes on with it (职工
+    # across the break), so it is the first line of the first paragraph, cut
+    a = only(
+        page(
+            "让产业工人在改革中有更多获得感",
+            "我们推动全区规模以上企业普遍建立职",
+            "工技能等级认定制度，搭建三级技能竞赛体系，每年参赛职工超过5万人次。",
+        )
+    )
+    assert (a.title, a.subtitle) == ("让产业工人在改革中有更多获得感", "")
+    assert paras(a) == [
+        "我们推动全区规模以上企业普遍建立职工技能等级认定制度，搭建三级技能竞赛体系，每年参赛职工超过5万人次。"
+    ]
+
+
+def test_a_subtitle_over_the_first_paragraph_stays_a_subtitle():
+    a = only(
+        page(
+            "“中国工人杯”全国职工读书知识竞赛复赛举行",
+            "8支代表队进入全国总决赛",
+            "近日，“中国工人杯”全国职工读书知识竞赛复赛在京举行。",
+        )
+    )
+    assert (a.title, a.subtitle) == ("“中国工人杯”全国职工读书知识竞赛复赛举行", "8支代表队进入全国总决赛")
+
+
+def test_a_short_line_under_a_much_longer_one_is_the_title_under_its_kicker():
+    # no dash, no markdown: the short second line is the title, the long line over it the
+    # kicker (or banner) — a subtitle explains its title at more length
+    a = only(
+        page(
+            "各地工会贯彻落实全会精神",
+            "凝心聚力建新功",
+            "本报讯（记者李丹青）连日来，各地工会迅速掀起学习宣传贯彻全会精神的热潮。",
+        )
+    )
+    assert (a.kicker, a.title, a.subtitle) == ("各地工会贯彻落实全会精神", "凝心聚力建新功", "")
+
+
+def test_a_subtitle_a_little_shorter_than_its_title_stays_a_subtitle():
+    a = only(
+        page(
+            "河北邢台市总为一线职工送去“清凉套餐”",
+            "走访慰问企业310家",
+            "本报讯（记者李丹青）连日来，河北省邢台市各级工会组织开展夏季“送清凉”活动。",
+        )
+    )
+    assert (a.kicker, a.subtitle) == ("", "走访慰问企业310家")
+    assert a.title == "河北邢台市总为一线职工送去“清凉套餐”"

@@ -208,3 +208,51 @@ def test_text_after_an_advertisement_is_judged_by_what_stands_before_the_adverti
         )
     )
     assert paras(a) == ["慰问组把一箱箱饮品搬到工棚里，并叮嘱项目负责人合理调整作业时间，避开午间高温时段。"]
+
+
+# -- the words across a break, and the likeliest rest of an open end --------------------------------
+
+
+def test_a_word_across_the_break_counts_only_where_the_joined_text_reads_as_that_word():
+    from articles.parsing.words import crossing
+
+    # 要求各单位加|强管理: 加强 is how the joined text reads
+    assert crossing("单位加", "强管理") > 0
+    # 能马上|前年: 马上 + 前年 read better than 上前 — the break falls between two words
+    assert crossing("能马上", "前年") == 0
+
+
+def test_an_open_end_is_not_joined_to_a_word_that_splits_two_whole_words():
+    # ``…能马上`` + ``前年，…`` makes 上前 across the break, but the text reads 马上 | 前年:
+    # the other story's paragraph stays in its story
+    first, second = parse_page(
+        page(
+            "某市总工会为职工办实事",
+            "本报讯（记者李丹青）市总工会建立了职工需求清单，每月梳理一次，能马上",
+            "某县总工会开办暑期托管班",
+            "本报讯（记者王伟）某县总工会近日开办职工子女暑期托管班。",
+            "前年，一家纺织企业的女职工反映孩子暑假无人照看，县总工会随即与企业商量办班。",
+        )
+    ).articles
+    assert paras(second)[-1].startswith("前年，一家纺织企业")
+    assert not any("前年" in p for p in paras(first))
+
+
+def test_the_rest_of_an_open_end_printed_after_another_story_is_joined_and_both_flagged():
+    # the cut paragraph's rest (no word across 班组|配送) is printed after the other
+    # story's finished paragraph: it reads on from the open end far better than anything
+    # else on the page, so it is joined — and both stories are marked for review
+    first, second = parse_page(
+        page(
+            "某市职工书屋进班组",
+            "本报讯（记者李丹青）近日，某市总工会为全市30个一线班组",
+            "某县铁路工区巡检忙",
+            "本报讯（记者王伟）今年以来，某县铁路工区共处理线路病害210余处。",
+            "配送“职工书屋”图书1.2万册，内容涵盖技术技能、文化艺术等类别。",
+        )
+    ).articles
+    assert paras(first) == [
+        "近日，某市总工会为全市30个一线班组配送“职工书屋”图书1.2万册，内容涵盖技术技能、文化艺术等类别。"
+    ]
+    assert paras(second) == ["今年以来，某县铁路工区共处理线路病害210余处。"]
+    assert first.needs_review and second.needs_review

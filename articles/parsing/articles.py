@@ -21,6 +21,8 @@ from .text import close_cjk_spaces, ends_sentence, key, starts_lower
 from .words import crossing_word
 
 PARAGRAPH, SUBHEAD = BlockType.PARAGRAPH, BlockType.SUBHEAD
+SHORT_TITLE = 8  # a second headline line this short …
+TITLE_SHARE = 0.6  # … and at most this share of the first line's length is the title
 BRIEF_MAX = 3  # paragraphs of a brief under a banner (信息快递); a longer piece ends the box
 # roles that open an article's text: a short run right before one is that article's headline
 OPENINGS = {
@@ -104,6 +106,11 @@ def headline_parts(
     if len(texts) == 1:
         return "", texts[0], "", []
     if len(texts) == 2:
+        if len(keys[1]) <= SHORT_TITLE and len(keys[1]) <= TITLE_SHARE * len(keys[0]):
+            # a short line under a much longer one: the title under its kicker or banner
+            # (``贵州仁怀市总成立专门工作团队，帮助…`` over ``“建会小分队”来了``); a subtitle
+            # explains the title, at more length
+            return texts[0], texts[1], "", []
         return "", texts[0], texts[1], []
     return texts[0], texts[1], texts[2], texts[3:]
 

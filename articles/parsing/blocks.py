@@ -20,6 +20,7 @@ from .words import crossing, crossing_word, end_side, start_side, word_freq, wor
 CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # a sentence's opening phrase and comma (据了解，今年以来，前年，) and more: no headline opens so
 _SENTENCE_OPENER = re.compile(r"^[\u4e00-\u9fff]{1,4}[，,][^，,]{6,}$")
 # the adverbials a news sentence opens with before its comma (据了解，近日，今年以来，): no
@@ -76,7 +77,7 @@ def page_blocks(lines: list[Line], taken: set[int]) -> list[Line | ShortRun]:
         else:
             after_jump = False
     for at, line in enumerate(kept):
-        if line.role is LineRole.SHORT and _cut_before_headline(kept, at):
+        if line.role is LineRole.SHORT and (_cut_before_headline(kept, at) or _piece_of_text_above(kept, at)):
             line.role = LineRole.TEXT
     out: list[Line | ShortRun] = []
     i, n = 0, len(kept)
@@ -124,6 +125,60 @@ def _cut_before_headline(lines: list[Line], at: int) -> bool:
         if not head_word and crossing(tail, head) >= COMMON_WORD:
             return True
     return False
+
+
+PIECE_MIN = 12  # a short line this long may be judged by its wording
+PIECE_SHARED = 3  # character pairs it shares with the text above, at least …
+NEARBY = 6  # … of the text lines right above it (and as many below its run) …
+WORDING_SAMPLE = 80  # … their characters nearest to it
+
+
+def _wording(text: str) -> set[str]:
+    """The pairs of adjacent CJK characters of ``text``."""
+    pairs: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        pairs.update(run[i : i + 2] for i in range(len(run) - 1))
+    return pairs
+
+
+def _piece_of_text_above(lines: list[Line], at: int) -> bool:
+    """Whether the short line at ``at``, above another short line (in what reads as the
+    next story's headline group), is a piece of the paragraph above it that the OCR cut:
+    it is long enough to judge and has clauses, comes right after text, and shares its wording with the
+    text above (at least ``PIECE_SHARED`` character pairs) far more than with the text
+    under the headline group (twice as many, and two more) — a headline takes up the words
+    of its own story below it (``园区总工会还将每年安排专项资金，为新入会的新就业形态`` over
+    ``上海浦东：白领午间“充电”课堂受欢迎``)."""
+    n = len(lines)
+    if at == 0 or at + 1 >= n or lines[at + 1].role is not LineRole.SHORT:
+        return False
+    line = lines[at]
+    k = line.key
+    if len(k) < PIECE_MIN or not _CLAUSE_MARK.search(k) or k.endswith(("——", "--")):
+        return False  # (a kicker leading into its title ends with a dash)
+    if lines[at - 1].role not in (LineRole.TEXT, LineRole.DATELINE):
+        return False
+    own = _wording(line.text)
+    above: list[str] = []
+    j = at - 1
+    while j >= 0 and at - j <= NEARBY and lines[j].role in (LineRole.TEXT, LineRole.DATELINE):
+        above.append(lines[j].text[-WORDING_SAMPLE:])
+        j -= 1
+    text_above = "\x00".join(above)
+    shared = sum(1 for pair in own if pair in text_above)
+    if shared < PIECE_SHARED:
+        return False
+    below: list[str] = []
+    j = at + 1
+    while j < n and j - at <= LOOK_AHEAD and len(below) < NEARBY:
+        role = lines[j].role
+        if role is LineRole.TEXT or role is LineRole.DATELINE:
+            below.append(lines[j].text[:WORDING_SAMPLE])
+        elif role not in OPENINGS and role is not LineRole.SHORT and role is not LineRole.COLUMN:
+            break
+        j += 1
+    text_below = "\x00".join(below)
+    return shared >= 2 * sum(1 for pair in own if pair in text_below) + 2
 
 
 def _text_after_shorts(lines: list[Line], at: int) -> bool:
@@ -212,6 +267,19 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
         if after is None or after.role is not LineRole.TEXT or k.startswith(("——", "--")):
             return False
         return _CLAUSE_MARK.search(k) is not None or _runs_on(line, after)
+    if (
+        before is not None
+        and before.role is LineRole.SHORT
+        and after is not None
+        and after.role is LineRole.TEXT
+        and not line.heading
+        and not k.startswith(("——", "--"))
+        and _completes(line, after)
+    ):
+        # the last of a headline group's lines, and the text under it plainly goes on with
+        # it (a common word across the break, lower punctuation): the cut first line of the
+        # story's first paragraph, not a subtitle (``…普遍建立职`` + ``工技能等级…``)
+        return True
     if before is None or before.role in (LineRole.COLUMN, LineRole.SHORT):
         return False
     if before.role in TEXT_FOLLOWS:

@@ -32,7 +32,7 @@ from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_inside_quote, starts_mid_sentence
 from .text import LOWER_START, ends_sentence, is_cjk, key
-from .words import crossing, crossing_word, end_side, start_side, word_freq, word_pairs
+from .words import crossing, crossing_word, end_side, start_side, tail_is_word, word_freq, word_pairs
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
@@ -60,6 +60,11 @@ SURE = 1.0  # less: joined and flagged
 REACH = 16  # text blocks after an open end that may continue it
 CHOICES = 3  # the best joins of an end that compete in the assignment
 SEARCH_BUDGET = 4000  # steps of the exact search per group of competing ends
+# an open end left without a continuation: a block reading on from it this well (a join's
+# score), and this much better than any other, is taken as its rest (flagged)
+GUESS_MIN = 0.0
+GUESS_MARGIN = 0.3
+GUESS_REACH = 8  # text blocks after the end weighed for it
 
 
 @dataclass(slots=True)
@@ -142,19 +147,78 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
     body = {id(blocks[i]) for i in body_shorts}
     if not ends:
         return ReadingOrder(blocks, as_text=body)
-    if heads:
-        topics = _Topics(blocks, body_shorts | lone_shorts)
+    topics = _Topics(blocks, body_shorts | lone_shorts) if heads else None
+    edges: dict[int, list[tuple[int, float]]] = {}
+    if topics is not None:
         edges = _score_joins(blocks, ends, heads, end_texts, lone_shorts, topics)
         joins, notes = _assign(blocks, edges, end_texts)
     else:
         joins, notes = {}, {}
+    claimed = set(joins.values())
     for e in ends:
         if e not in joins and e not in lone_shorts and id(blocks[e]) not in notes and not _jumps(blocks, e):
+            # (an end that had continuations to weigh lost them to another end: no guess)
+            guess = (
+                None
+                if edges.get(e)
+                else _likeliest_rest(blocks, e, heads, end_texts[e], claimed, lone_shorts, topics)
+            )
+            if guess is not None:
+                # no sure continuation, but one block reads on from the end far better than
+                # any other: joined, and both the end's story and the story it was printed
+                # under are flagged (either may be wrong)
+                joins[e] = guess
+                claimed.add(guess)
+                mark = f"…{end_texts[e][-4:]}|{_text(blocks[guess])[:4]}…"
+                notes.setdefault(id(blocks[guess]), []).append(f"接续存疑，按上下文拼接：{mark}")
+                notes.setdefault(id(blocks[guess - 1]), []).append(f"下文存疑，可能属于他文：{mark}")
+                continue
             # the sentence stops and nothing on the page goes on with it: read on as it stands
             notes[id(blocks[e])] = [f"段落未完，未找到下文：…{end_texts[e][-8:]}"]
     as_text = body | {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
     order = _reorder(blocks, joins, as_text)
     return ReadingOrder(order, {id(blocks[h]) for h in joins.values()}, notes, as_text)
+
+
+def _likeliest_rest(
+    blocks: list[Line | ShortRun],
+    e: int,
+    heads: list[int],
+    end_text: str,
+    claimed: set[int],
+    lone_shorts: set[int],
+    topics: _Topics | None,
+) -> int | None:
+    """For an open end no block surely continues and that ends with a whole word (of two
+    characters or more: ``…班组``, not ``…建设提``, which a verb's object must complete): the one
+    text line that reads on from it much better than any other (scored as any join, at
+    least ``GUESS_MIN``, ahead of the next by ``GUESS_MARGIN``), printed after a finished
+    paragraph of another story (where the rest of a cut paragraph lands when another
+    story's block comes between); else None."""
+    if e in lone_shorts or topics is None:
+        return None
+    if not tail_is_word(end_text):
+        return None  # it may stop inside a word: only a block completing it is its rest
+    tail, tail_word = end_side(end_text)
+    starts: dict[int, tuple[str, bool, float, float]] = {}
+    scored: list[tuple[float, int]] = []
+    first = bisect_right(heads, e)
+    for h in heads[first : first + GUESS_REACH]:
+        if h in claimed or h in lone_shorts or not isinstance(blocks[h], Line):
+            continue
+        before = blocks[h - 1]
+        if not isinstance(before, Line) or topics.start[h] <= e:
+            continue  # after a headline (its story's opening), or in the end's own story
+        score, _ = _join_score(blocks, starts, e, h, tail, tail_word, 0.0, False, lone_shorts, topics)
+        scored.append((score, h))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    best, h = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else GUESS_MIN - GUESS_MARGIN
+    if best < GUESS_MIN or best - runner_up < GUESS_MARGIN:
+        return None
+    return h
 
 
 def _jumps(blocks: list[Line | ShortRun], e: int) -> bool:

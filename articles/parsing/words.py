@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.util import find_spec
+from math import log
 from operator import itemgetter
 from pathlib import Path
 
@@ -206,8 +207,10 @@ def start_side(text: str) -> tuple[str, bool]:
 
 
 def crossing(tail: str, head: str) -> int:
-    """How common the commonest word formed across a break between a ``tail`` and a
-    ``head`` (``end_side``, ``start_side``) is in the word list: 0 when no word crosses."""
+    """How common the word formed across a break between a ``tail`` and a ``head``
+    (``end_side``, ``start_side``) is in the word list: 0 when no word crosses — or when
+    the joined text reads better without one (``能马上|前年``: 马上 + 前年 beat 上前, the
+    break falls between two words; ``要求加|强管理``: 加强 wins, the break is inside it)."""
     if not tail or not head or not may_cross(tail, head):
         return 0
     words = _loaded or word_list()
@@ -217,4 +220,41 @@ def crossing(tail: str, head: str) -> int:
         n = words.get(joined[i:j], 0)
         if n > best:
             best = n
+    # (only a whole word on either side of the break can read better than the crossing one)
+    if best and (tail[-2:] in words or head[:2] in words) and not _segment_crosses(joined, len(tail), words):
+        return 0
     return best
+
+
+_UNKNOWN = 0.5  # the count given to a character the word list does not hold
+
+
+def _segment_crosses(joined: str, cut: int, words: dict[str, int]) -> bool:
+    """Whether the likeliest segmentation of ``joined`` into words of the list (each word
+    weighed by its count, a unigram model: the product of the counts over the total,
+    fewer and commoner words win) has a word across position ``cut``."""
+    n = len(joined)
+    log_total = _log_total()
+    # score[i], crosses[i]: the best segmentation of joined[:i] (log-probability), and
+    # whether it has a word across the cut
+    score = [0.0] * (n + 1)
+    crosses = [False] * (n + 1)
+    for i in range(1, n + 1):
+        top, over = -1e18, False
+        for j in range(i - 1, max(-1, i - MAX_WORD - 1), -1):
+            count = words.get(joined[j:i], 0)
+            if not count:
+                if i - j > 1:
+                    continue
+                count = _UNKNOWN
+            s = score[j] + log(count) - log_total
+            if s > top:
+                top, over = s, crosses[j] or j < cut < i
+        score[i], crosses[i] = top, over
+    return crosses[n]
+
+
+@lru_cache(maxsize=1)
+def _log_total() -> float:
+    """The logarithm of the sum of the counts of the word list."""
+    return log(float(sum((_loaded or word_list()).values())) or 1.0)
