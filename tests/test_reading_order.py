@@ -256,3 +256,21 @@ def test_the_rest_of_an_open_end_printed_after_another_story_is_joined_and_both_
     ]
     assert paras(second) == ["今年以来，某县铁路工区共处理线路病害210余处。"]
     assert first.needs_review and second.needs_review
+
+
+def test_a_paragraph_that_may_be_the_rest_of_an_open_end_is_flagged_where_it_stands():
+    # the open end finds no sure continuation, and the line that would read on from it best
+    # (no word across 班组|配送) sits under another story: it stays there, and that story is
+    # marked for review as well — either may be wrong, neither silently
+    first, second = parse_page(
+        page(
+            "某市职工书屋进班组",
+            "本报讯（记者李丹青）近日，某市总工会为全市30个一线班组",
+            "某县铁路工区巡检忙",
+            "本报讯（记者王伟）今年以来，某县铁路工区共处理线路病害210余处。",
+            "配送图书1.2万册，内容涵盖技术技能、文化艺术等类别。",
+        )
+    ).articles
+    assert paras(first) == ["近日，某市总工会为全市30个一线班组"]
+    assert paras(second)[-1] == "配送图书1.2万册，内容涵盖技术技能、文化艺术等类别。"
+    assert first.needs_review and second.needs_review

@@ -64,7 +64,10 @@ SEARCH_BUDGET = 4000  # steps of the exact search per group of competing ends
 # score), and this much better than any other, is taken as its rest (flagged)
 GUESS_MIN = 0.0
 GUESS_MARGIN = 0.3
-GUESS_REACH = 8  # text blocks after the end weighed for it
+GUESS_REACH = 8
+# an open end left as it stands: the line likeliest to be its rest, scoring at least this,
+# stays where it is and the story it sits under is flagged
+SUSPECT_MIN = -1.0  # text blocks after the end weighed for it
 
 
 @dataclass(slots=True)
@@ -175,6 +178,18 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
                 continue
             # the sentence stops and nothing on the page goes on with it: read on as it stands
             notes[id(blocks[e])] = [f"段落未完，未找到下文：…{end_texts[e][-8:]}"]
+            # the line that would read on from it best stays where it is, but the story it
+            # sits under may hold it wrongly: that story is flagged too
+            suspect = (
+                None
+                if edges.get(e)
+                else _likeliest_rest(
+                    blocks, e, heads, end_texts[e], claimed, lone_shorts, topics, suspect=True
+                )
+            )
+            if suspect is not None:
+                mark = f"…{end_texts[e][-4:]}|{_text(blocks[suspect])[:4]}…"
+                notes.setdefault(id(blocks[suspect]), []).append(f"段落归属存疑，可能是他文的下文：{mark}")
     as_text = body | {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
     order = _reorder(blocks, joins, as_text)
     return ReadingOrder(order, {id(blocks[h]) for h in joins.values()}, notes, as_text)
@@ -188,13 +203,15 @@ def _likeliest_rest(
     claimed: set[int],
     lone_shorts: set[int],
     topics: _Topics | None,
+    suspect: bool = False,
 ) -> int | None:
     """For an open end no block surely continues and that ends with a whole word (of two
     characters or more: ``…班组``, not ``…建设提``, which a verb's object must complete): the one
     text line that reads on from it much better than any other (scored as any join, at
     least ``GUESS_MIN``, ahead of the next by ``GUESS_MARGIN``), printed after a finished
     paragraph of another story (where the rest of a cut paragraph lands when another
-    story's block comes between); else None."""
+    story's block comes between); else None.  With ``suspect``: the likeliest such line,
+    however weak (scoring at least ``SUSPECT_MIN``), to flag the story it sits under."""
     if e in lone_shorts or topics is None:
         return None
     if not tail_is_word(end_text):
@@ -215,6 +232,8 @@ def _likeliest_rest(
         return None
     scored.sort(reverse=True)
     best, h = scored[0]
+    if suspect:  # the likeliest one, however weak (above SUSPECT_MIN): to flag, not to join
+        return h if best >= SUSPECT_MIN else None
     runner_up = scored[1][0] if len(scored) > 1 else GUESS_MIN - GUESS_MARGIN
     if best < GUESS_MIN or best - runner_up < GUESS_MARGIN:
         return None
