@@ -39,13 +39,15 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 
 # what the parser achieves on FIXED_SEEDS today (raise as it improves; the figures are
 # printed by `bench/parse_score.py --pages 80 --seed 1000`)
-FLOOR_SCORE = 91.99  # (91.94 at be6b772, on the pages with signatures and bylines above headlines)
-FLOOR_ARTICLES_FOUND = 0.997
+# re-measured when the main corpus gained the round-up f13 (unspaced place subheads), which
+# changed every generated page: before, on the old pages, 91.99 / 99.7% / 0 / 45 / 27
+FLOOR_SCORE = 88.98
+FLOOR_ARTICLES_FOUND = 0.992
 FLOOR_PHOTOS_FOUND = 0.99
-MAX_TEXT_LOST = 0  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 45
+MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
+MAX_SILENT_ERRORS = 66
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 27
+MAX_NEEDLESS_FLAGS = 29
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +186,9 @@ def test_each_perturbation_happens():
         page = make_page(_seed_with(p))
         units = page.units
         if p is Perturbation.BREAK:
-            # a join is text that no line of the page holds
-            lines = [norm(x) for x in page.text.splitlines()]
+            # a join is text that no paragraph line of the page holds (a headline may repeat
+            # a phrase of the body: 计划资助…农民工子女3000名)
+            lines = [norm(u.text) for u in units if u.kind is Kind.PARAGRAPH]
             assert page.gold["joins"]
             assert all(not any(j in line for line in lines) for j in page.gold["joins"])
         elif p is Perturbation.CONTINUATION_AFTER_OTHER:
@@ -204,9 +207,10 @@ def test_each_perturbation_happens():
             subheads = [u for u in units if u.kind is Kind.SUBHEAD]
             assert subheads and all(not u.text.startswith(("#", "*")) for u in subheads)
         elif p is Perturbation.STRAY_SPACES:
-            lines = {norm(x): x for x in page.text.splitlines()}
-            printed = {norm(para): para for s in corpus.all_stories for para in s.paragraphs}
-            assert any(" " in lines[n] and n in printed and " " not in printed[n] for n in lines if n)
+            # a line of paragraph text with spaces the printed paragraph (maybe cut) lacks
+            unspaced = [norm(para) for s in corpus.all_stories for para in s.paragraphs if " " not in para]
+            spaced = [norm(x) for x in page.text.splitlines() if " " in x.strip() and len(norm(x)) > 8]
+            assert any(n in para for n in spaced for para in unspaced)
         elif p is Perturbation.HEADLINE_AFTER_PARAGRAPH:
             assert any(
                 u.kind is Kind.TITLE
@@ -242,7 +246,9 @@ def test_each_perturbation_happens():
             assert g["truncated"] and norm(cut.text).endswith(g["body_end"])
         elif p is Perturbation.SIGNATURE_OWN_LINE:
             # the names closing a piece on a line of their own, after its last paragraph
-            assert any(u.kind is Kind.BYLINE and u.text == corpus.story(u.owner).tail for u in units)
+            assert any(
+                u.kind is Kind.BYLINE and norm(u.text) == norm(corpus.story(u.owner).tail) for u in units
+            )
         elif p is Perturbation.BYLINE_ABOVE_HEADLINE:
             assert any(
                 u.kind is Kind.BYLINE and any(v.kind is Kind.TITLE and v.owner == u.owner for v in units[i:])

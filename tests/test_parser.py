@@ -265,6 +265,24 @@ def test_the_papers_columns_without_brackets_are_columns(label):
     assert (a.column, a.title, a.subtitle) == (label.strip("*"), "做职工的贴心人", "")
 
 
+@pytest.mark.parametrize("place", ["浙江", "内蒙古", "黑龙江", "江 西", "内 蒙 古"])
+def test_a_round_ups_place_names_are_subheads_spaced_or_not(place):
+    # each section opens with its own dateline: without the place read as a place, the
+    # name would head a new story
+    a = only(
+        page(
+            "多地工会为一线职工送去冬日温暖",
+            place,
+            "本报讯（记者沈红梅）入冬以来，当地工会为户外劳动者送去棉衣和防寒药品。",
+            "湖北",
+            "本报讯（记者何平）湖北省总工会为困难职工家庭发放慰问金。",
+        )
+    )
+    assert a.title == "多地工会为一线职工送去冬日温暖"
+    assert subheads(a) == [place, "湖北"]
+    assert people(a.bylines) == [("记者", "沈红梅"), ("记者", "何平")]
+
+
 def test_source_line():
     a = only(
         page(

@@ -100,6 +100,15 @@ PLAIN_COLUMNS = {
     "工会博览",
     "履职手记",
 }
+# the province-level places a regional round-up heads its sections with, also printed
+# without the OCR's spaces (内蒙古, 黑龙江)
+PROVINCES = frozenset(
+    {
+        *("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江"),
+        *("安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆"),
+        *("四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾"),
+    }
+)
 BANNERS = {"信息快递", "新闻速递", "简讯", "新闻简讯", "工会简讯", "要闻简报"}
 LONG = 60  # a line with more visible characters than this is body text, a credit or a dateline
 HEADLINE_MAX = 50  # a longer line is never a headline, subhead or photo title
@@ -342,7 +351,7 @@ def _marker(line: Line, t: str, k: str) -> bool:
         line.label = k.strip("【】")
     elif k.startswith(("来源", "稿件来源", "转自")) and SOURCE_RE.match(k):
         line.role = LineRole.SOURCE
-    elif len(t) <= 9 and REGION_RE.match(t):
+    elif (len(t) <= 9 and REGION_RE.match(t)) or k in PROVINCES:
         line.role = LineRole.REGION
     else:
         return False

@@ -605,9 +605,8 @@ def _markdown(unit: Unit, rng: random.Random) -> None:
     elif unit.kind in (Kind.KICKER, Kind.SUBTITLE) and rng.random() < 0.5:
         unit.text = "### " + unit.text
     elif unit.kind is Kind.SUBHEAD:
-        unit.text = (
-            rng.choice(("## ", "### ", "**")) + unit.text + ("**" if unit.text.startswith("**") else "")
-        )
+        mark = rng.choice(("## ", "### ", "**"))
+        unit.text = mark + unit.text + ("**" if mark == "**" else "")
     elif unit.kind is Kind.PARAGRAPH and unit.text.startswith("本报讯") and rng.random() < 0.7:
         unit.text = "**本报讯**" + unit.text[3:]
 
