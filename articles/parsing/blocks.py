@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from .lines import Line, LineRole
 from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
-from .words import crossing, crossing_word, end_side, start_side, word_freq, word_list, word_pairs
+from .words import char_pairs, crossing, crossing_word, end_side, start_side, word_freq, word_list, word_pairs
 
 CLAUSES_MAX = 1  # commas and semicolons of a subhead or a headline not before its story's opening
 LONG_SUBHEAD = 20  # a lone short line between paragraphs, with clauses and longer, is body text
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # a sentence's opening phrase and comma (据了解，今年以来，前年，) and more: no headline opens so
 _SENTENCE_OPENER = re.compile(r"^[\u4e00-\u9fff]{1,4}[，,][^，,]{6,}$")
 # the adverbials a news sentence opens with before its comma (据了解，近日，今年以来，): no
@@ -133,14 +132,6 @@ NEARBY = 6  # … of the text lines right above it (and as many below its run) �
 WORDING_SAMPLE = 80  # … their characters nearest to it
 
 
-def _wording(text: str) -> set[str]:
-    """The pairs of adjacent CJK characters of ``text``."""
-    pairs: set[str] = set()
-    for run in _CJK_RUN.findall(text):
-        pairs.update(run[i : i + 2] for i in range(len(run) - 1))
-    return pairs
-
-
 def _piece_of_text_above(lines: list[Line], at: int) -> bool:
     """Whether the short line at ``at``, above another short line (in what reads as the
     next story's headline group), is a piece of the paragraph above it that the OCR cut:
@@ -158,14 +149,13 @@ def _piece_of_text_above(lines: list[Line], at: int) -> bool:
         return False  # (a kicker leading into its title ends with a dash)
     if lines[at - 1].role not in (LineRole.TEXT, LineRole.DATELINE):
         return False
-    own = _wording(line.text)
+    own = char_pairs(line.text)
     above: list[str] = []
     j = at - 1
     while j >= 0 and at - j <= NEARBY and lines[j].role in (LineRole.TEXT, LineRole.DATELINE):
         above.append(lines[j].text[-WORDING_SAMPLE:])
         j -= 1
-    text_above = "\x00".join(above)
-    shared = sum(1 for pair in own if pair in text_above)
+    shared = len(own & char_pairs("\x00".join(above)))
     if shared < PIECE_SHARED:
         return False
     below: list[str] = []
@@ -177,8 +167,7 @@ def _piece_of_text_above(lines: list[Line], at: int) -> bool:
         elif role not in OPENINGS and role is not LineRole.SHORT and role is not LineRole.COLUMN:
             break
         j += 1
-    text_below = "\x00".join(below)
-    return shared >= 2 * sum(1 for pair in own if pair in text_below) + 2
+    return shared >= 2 * len(own & char_pairs("\x00".join(below))) + 2
 
 
 def _text_after_shorts(lines: list[Line], at: int) -> bool:

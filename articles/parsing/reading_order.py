@@ -25,14 +25,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_inside_quote, starts_mid_sentence
 from .text import LOWER_START, ends_sentence, is_cjk, key
-from .words import crossing, crossing_word, end_side, start_side, tail_is_word, word_freq, word_pairs
+from .words import (
+    char_pairs,
+    crossing,
+    crossing_word,
+    end_side,
+    start_side,
+    tail_is_word,
+    word_freq,
+    word_pairs,
+)
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
@@ -327,7 +335,7 @@ class _Topics:
     def grams(self, i: int) -> set[int]:
         g = self._grams.get(i)
         if g is None:
-            g = self._grams[i] = _pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE])
+            g = self._grams[i] = char_pairs(_all_text(self.blocks[i])[:TOPIC_SAMPLE])
         return g
 
     def story(self, story: int, last: int) -> _StoryWording:
@@ -369,25 +377,6 @@ class _StoryWording:
     next: int  # the first block not read yet
     pairs: set[int] = field(default_factory=set)
     seen_before: dict[int, int] = field(default_factory=dict)
-
-
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def _pairs(text: str) -> set[int]:
-    """The pairs of adjacent CJK characters in ``text``, each as one number: its two UTF-16
-    code units read together (far cheaper to make, hash and compare than a two-character
-    string each; only equality matters)."""
-    runs = _CJK_RUN.findall(text)
-    if not runs:
-        return set()
-    data = "\x00".join(runs).encode("utf-16-le")
-    pairs = set(memoryview(data[: len(data) & ~3]).cast("I"))  # characters 0-1, 2-3, …
-    pairs.update(memoryview(data[2 : 2 + ((len(data) - 2) & ~3)]).cast("I"))  # 1-2, 3-4, …
-    for before, after in pairwise(runs):  # none across a separator
-        pairs.discard(ord(before[-1]))
-        pairs.discard(ord(after[0]) << 16)
-    return pairs
 
 
 def _score_joins(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.util import find_spec
+from itertools import pairwise
 from math import log
 from operator import itemgetter
 from pathlib import Path
@@ -258,3 +259,22 @@ def _segment_crosses(joined: str, cut: int, words: dict[str, int]) -> bool:
 def _log_total() -> float:
     """The logarithm of the sum of the counts of the word list."""
     return log(float(sum((_loaded or word_list()).values())) or 1.0)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def char_pairs(text: str) -> set[int]:
+    """The pairs of adjacent CJK characters in ``text``, each as one number: its two UTF-16
+    code units read together (far cheaper to make, hash and compare than a two-character
+    string each; only equality matters)."""
+    runs = _CJK_RUN.findall(text)
+    if not runs:
+        return set()
+    data = "\x00".join(runs).encode("utf-16-le")
+    pairs = set(memoryview(data[: len(data) & ~3]).cast("I"))  # characters 0-1, 2-3, …
+    pairs.update(memoryview(data[2 : 2 + ((len(data) - 2) & ~3)]).cast("I"))  # 1-2, 3-4, …
+    for before, after in pairwise(runs):  # none across a separator
+        pairs.discard(ord(before[-1]))
+        pairs.discard(ord(after[0]) << 16)
+    return pairs
