@@ -428,12 +428,13 @@ def photos_of(*blocks: str):
     return parse_page("\n\n\n\n".join(blocks) + "\n")
 
 
-def test_news_photos_under_their_label_keep_their_titles_and_head_no_story():
+@pytest.mark.parametrize("label", ["图片新闻", "新闻图片", "图片报道"])
+def test_news_photos_under_their_label_keep_their_titles_and_head_no_story(label):
     # 图片新闻 over photos printed one after the other, titles before or after their captions;
     # the story below takes neither the label nor a photo title
     parsed = parse_page(
         page(
-            "图片新闻",
+            label,
             "技能比武展风采",
             "9月16日，选手们在职工技能大赛焊工项目中同台比拼。新华社发（胡馨学 摄）",
             "10月3日，游客在景区观看非遗表演。张远 摄/中新社",

@@ -76,9 +76,10 @@ NOTE_RE = re.compile(r"^【?编者按】?\s*[:：]?\s*")
 SOURCE_RE = re.compile(r"^(?:来源|稿件来源|转自)\s*[:：]")
 REGION_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
 TIP_KEYS = {"阅读提示", "【阅读提示】", "阅读提示:"}
+# labels over a section of news photos: they head the photos, not a story (photos.py)
+PHOTO_COLUMNS = frozenset({"图片新闻", "新闻图片", "图片报道"})
 PLAIN_COLUMNS = {
     "新闻特写",
-    "图片新闻",
     "新闻观察",
     "工会观察",
     "一线传真",
@@ -99,7 +100,7 @@ PLAIN_COLUMNS = {
     "主席之声",
     "工会博览",
     "履职手记",
-}
+} | PHOTO_COLUMNS
 # the province-level places a regional round-up heads its sections with, also printed
 # without the OCR's spaces (内蒙古, 黑龙江)
 PROVINCES = frozenset(

@@ -7,7 +7,7 @@ right after the credit.  The lines a photo takes are left out of the articles.
 
 from __future__ import annotations
 
-from .lines import Line, LineRole
+from .lines import PHOTO_COLUMNS, Line, LineRole
 from .model import ParsedPhoto
 from .sentences import looks_unfinished
 from .text import ends_sentence, starts_lower
@@ -17,7 +17,6 @@ SECTION_GAP = 2  # a run of this many blank lines separates a photo group from a
 MAX_CAPTION_LINES = 2
 _CAPTION_ROLES = (LineRole.TEXT, LineRole.SHORT)
 _OPENINGS = (LineRole.DATELINE, LineRole.BYLINE, LineRole.AUTHOR, LineRole.TIP, LineRole.EDITOR_NOTE)
-PHOTO_COLUMNS = frozenset({"图片新闻", "新闻图片", "图片报道"})
 PHOTO_TITLE_MAX = 20  # a photo title is a short phrase: 检修“电力动脉”, 金秋采棉忙
 # a line after one of these belongs to the text or headline there, not to a photo
 _HOLDS_NEXT_LINE = frozenset(
