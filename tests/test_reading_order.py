@@ -45,6 +45,21 @@ def test_a_piece_signed_in_brackets_after_its_last_sentence_is_not_an_open_end()
     assert [c.name for c in second.bylines] == ["沈佳"]
 
 
+def test_a_note_wholly_in_brackets_closes_its_piece():
+    # signed columns end with the author's note in brackets (``（作者系…）``, ``（作者单位：…）``):
+    # the piece is finished, nothing is missing after it, and no editor need be told
+    a = only(
+        page(
+            "让每一条建议都有回音",
+            "张建华",
+            "今年以来，我走访了辖区内的20多家企业，收集职工意见建议60余条。",
+            "（作者系全国人大代表、某集团公司高级技师）",
+        )
+    )
+    assert paras(a)[-1] == "（作者系全国人大代表、某集团公司高级技师）"
+    assert not any("未找到下文" in w or "结尾不完整" in w for w in a.warnings), a.warnings
+
+
 def test_an_open_end_nothing_continues_is_flagged_where_it_stands():
     # the subhead after the cut sentence does not continue it (no word across the break):
     # the sentence is kept as it stands, and the article is marked for review

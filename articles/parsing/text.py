@@ -153,7 +153,8 @@ _SIGNATURE_MAX = 40  # the longest bracket of names closing a piece: （记者�
 
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (optionally closed by a quote),
-    or with a bracket of names after it that signs the piece (``…14项。（沈佳）``)."""
+    or with a bracket of names after it that signs the piece (``…14项。（沈佳）``), or is one
+    note wholly in brackets (``（作者系…）``)."""
     t = text[-8:].rstrip()
     if not t:
         return False
@@ -163,7 +164,14 @@ def ends_sentence(text: str) -> bool:
     # one closing quote or bracket after the final mark: ``…。”``  (``"" in FINAL`` is False)
     if last in CLOSERS and t[-2:-1] in FINAL:
         return True
-    return (last == "）" or last == ")") and _signed(text.rstrip())
+    return (last == "）" or last == ")") and (_signed(text.rstrip()) or _bracketed(text.strip()))
+
+
+def _bracketed(text: str) -> bool:
+    """``text`` is one note wholly in brackets (``（作者系全国人大代表）``): a piece of its own."""
+    if text[:1] not in "（(" or len(text) < 4:
+        return False
+    return not any(c in "）)（(" for c in text[1:-1])
 
 
 def _signed(text: str) -> bool:
