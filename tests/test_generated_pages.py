@@ -41,13 +41,15 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 # printed by `bench/parse_score.py --pages 80 --seed 1000`)
 # re-measured when the main corpus gained the round-up f13 (unspaced place subheads), which
 # changed every generated page: before, on the old pages, 91.99 / 99.7% / 0 / 45 / 27
-FLOOR_SCORE = 88.98
-FLOOR_ARTICLES_FOUND = 0.992
+# a headline over a jump line (上接第1版) heads the text it leads: 88.98 -> 90.88, articles
+# found 99.2% -> 99.7%; three stories it now reads right keep a flag they had when wrong
+FLOOR_SCORE = 90.88
+FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 66
+MAX_SILENT_ERRORS = 65
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 29
+MAX_NEEDLESS_FLAGS = 32
 
 
 @pytest.fixture(scope="module")

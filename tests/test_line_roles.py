@@ -488,3 +488,79 @@ def test_a_subtitle_a_little_shorter_than_its_title_stays_a_subtitle():
     )
     assert (a.kicker, a.subtitle) == ("", "走访慰问企业310家")
     assert a.title == "河北邢台市总为一线职工送去“清凉套餐”"
+
+
+# -- a headline over a jump line ----------------------------------------------------------------
+
+
+def test_a_headline_over_a_jump_line_heads_the_text_it_leads():
+    # the continued part of a story carries its headline again over (上接第1版); a headline
+    # of the 是…的 form (…是怎样炼成的) is a whole statement, not a line cut after 的
+    parsed = parse_page(
+        page(
+            "本报讯 日前，某市总工会为300名环卫工人送去防暑用品。",
+            "大国工匠的“绝活”是怎样炼成的",
+            "（上接第1版）",
+            "为了练就“绣花”的本领，他每天下班后在车间多练两个小时。",
+        )
+    )
+    first, second = parsed.articles
+    assert "".join(paras(first)) == "日前，某市总工会为300名环卫工人送去防暑用品。"
+    assert (second.title, second.continued_from_page) == ("大国工匠的“绝活”是怎样炼成的", 1)
+    assert paras(second) == ["为了练就“绣花”的本领，他每天下班后在车间多练两个小时。"]
+
+
+def test_a_headline_over_a_jump_line_after_an_open_paragraph_is_not_its_rest():
+    parsed = parse_page(
+        page(
+            "本报讯 据了解，截至6月底，重庆已建立新就业形态",
+            "大国工匠的“绝活”是怎样炼成的",
+            "（上接第1版）",
+            "为了练就“绣花”的本领，他每天下班后在车间多练两个小时。",
+        )
+    )
+    titles = [a.title for a in parsed.articles]
+    assert "大国工匠的“绝活”是怎样炼成的" in titles
+    assert not any("炼成的" in p for a in parsed.articles for p in paras(a))
+
+
+def test_a_line_with_clauses_over_a_jump_line_is_the_end_of_the_text_before_it():
+    parsed = parse_page(
+        page(
+            "本报讯 春节过后，吉林省四平市总工会在火车站设立服务点，为返岗农民工提供就业信息。",
+            "服务点还开设了招聘专区，邀请本地28家用工企业现场",
+            "（上接第1版）",
+            "各级工会把学习成果转化为服务职工的实际行动。",
+        )
+    )
+    assert all(a.title == "" for a in parsed.articles)
+    assert paras(parsed.articles[0])[-1].endswith("邀请本地28家用工企业现场")
+
+
+def test_a_line_over_a_jump_line_that_stops_inside_a_word_is_cut_text():
+    # 还推 + 动企业…: the rest of the word is printed further on
+    parsed = parse_page(
+        page(
+            "本报讯 记者从芜湖市总工会了解到，该市今年推行技能等级认定“直通车”。",
+            "芜湖市总工会还推",
+            "（上接第1版）",
+            "各级工会把学习成果转化为服务职工的实际行动。",
+            "动企业将技能等级与薪酬待遇挂钩。",
+        )
+    )
+    assert all(a.title != "芜湖市总工会还推" for a in parsed.articles)
+
+
+def test_a_numeral_left_waiting_for_its_measure_word_is_no_kicker():
+    # ……开展的一 (+ 项活动 elsewhere): a cut body line, not the kicker of the next headline
+    parsed = parse_page(
+        page(
+            "本报讯 清晨，环卫工人排队领取热腾腾的包子和豆浆。",
+            "这是包头市总工会联合爱心企业开展的一",
+            "湖南株洲成立首个货车司机工会联合会",
+            "新华社长沙8月12日电（记者彭佳宁）湖南省株洲市货车司机工会联合会12日成立。",
+        )
+    )
+    second = parsed.articles[-1]
+    assert (second.kicker, second.title) == ("", "湖南株洲成立首个货车司机工会联合会")
+    assert any("开展的一" in p for a in parsed.articles for p in paras(a))

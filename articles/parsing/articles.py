@@ -236,6 +236,10 @@ class ArticleBuilder:
         if cur is not None and not cur.headed and not cur.article.dateline and cur not in self.waiting:
             cur.article.continued_from_page = page
             return
+        if cur is not None and cur.headed and not cur.blocks and not cur.article.dateline:
+            # the headline printed over the jump line heads the text it leads
+            cur.article.continued_from_page = page
+            return
         self.new_draft(headless=False).article.continued_from_page = page
 
     def byline(self, line: Line) -> None:
@@ -301,7 +305,8 @@ class ArticleBuilder:
         if len(lines) == 1:
             only = lines[0]
             has_body = cur is not None and bool(cur.blocks)
-            ends_text = next_role not in OPENINGS and next_role is not LineRole.TEXT
+            # (a headline may stand over a jump line: it heads the text the jump line leads)
+            ends_text = next_role not in OPENINGS and next_role not in (LineRole.TEXT, LineRole.JUMP_FROM)
             if ends_text and cur is not None and self.column is None:
                 self.place_text(only.text, continues=True)
                 return
@@ -355,7 +360,7 @@ class ArticleBuilder:
             # the story being read so far is only a byline: printed above its headline
             # (``□刘冰`` over a commentary's title), whatever opens the text below
             draft = cur
-        elif next_role not in OPENINGS and self.waiting:
+        elif next_role not in OPENINGS and next_role is not LineRole.JUMP_FROM and self.waiting:
             draft = self.waiting[0]
             self.current = draft
         else:

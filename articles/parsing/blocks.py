@@ -102,14 +102,14 @@ LOOK_AHEAD = 20  # lines after a short line searched for the text that completes
 
 
 def _cut_before_headline(lines: list[Line], at: int) -> bool:
-    """Whether the short line at ``at``, the first of a run of short lines (a headline group
-    to look at), is the cut end of a paragraph whose rest is printed further on: it stops
-    inside a word (its last two characters are no word) and a later text line completes
+    """Whether the short line at ``at``, the first of a run of short lines or over a jump
+    line (a headline group to look at), is the cut end of a paragraph whose rest is printed
+    further on: it stops inside a word (its last two characters are no word) and a later text line completes
     that word (``大庆市总工会还建`` … ``立技术骨干联系制度``: a common word across the break,
     and the later line opens with no word of its own).  A kicker is a whole phrase."""
     n = len(lines)
-    if at + 1 >= n or lines[at + 1].role is not LineRole.SHORT:
-        return False
+    if at + 1 >= n or lines[at + 1].role not in (LineRole.SHORT, LineRole.JUMP_FROM):
+        return False  # (over a jump line it would be the headline of the text the jump leads)
     if at and lines[at - 1].role in (LineRole.SHORT, LineRole.COLUMN, LineRole.BANNER):
         return False
     tail, _ = end_side(lines[at].text)
@@ -295,4 +295,9 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
         if before.role is LineRole.TEXT and _CLAUSE_MARK.search(line.key) and len(line.key) > LONG_SUBHEAD:
             return True  # clauses, and longer than a subhead: a paragraph's first line
         return word_freq(crossing_word(line.text, after.text)) >= COMMON_WORD
+    if after.role is LineRole.JUMP_FROM:
+        # the continued part of a story may carry its headline again over the jump line
+        # (``大国工匠的“绝活”是怎样炼成的`` over ``（上接第1版）``): one phrase; a line with
+        # clauses there is the end of the text before it
+        return _CLAUSE_MARK.search(k) is not None
     return after.role not in OPENINGS and after.role is not LineRole.SHORT

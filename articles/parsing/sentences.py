@@ -15,6 +15,11 @@ SUBHEAD_MAX = 30  # a subhead is at most this long
 # characters that leave a clause hanging: a line ending with one is cut mid-sentence
 DANGLING = frozenset("的该和与及对在把被将从向为以于是让使给由其这那各每并而或但")
 
+# 是 … a verb's result … 的, in the last clause: …是怎样炼成的, …是干出来的, …是这样做成的
+_SHI_DE = re.compile(r"是[^，,、；;：:]{0,8}(?:成|来|出)的$")
+
+_HANGING_ONE = ("的一", "了一", "是一", "这一", "那一", "每一")
+
 SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
 
 
@@ -26,7 +31,11 @@ def looks_unfinished(text: str, k: str | None = None) -> bool:
     if not k or k.endswith("——"):
         return False
     if k[-1] in DANGLING:
-        return True
+        # …是怎样炼成的, 幸福是奋斗出来的: the 是…的 frame closes a statement (a headline's
+        # form), the 的 leaves nothing hanging
+        return not _SHI_DE.search(k)
+    if k.endswith(_HANGING_ONE):
+        return True  # 开展的一: a numeral waiting for its measure word (一项, 一次)
     if not is_cjk(k[-1]):
         return False
     if len(k) >= 2 and k[-2].isdigit():
