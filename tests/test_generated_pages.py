@@ -42,14 +42,16 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 # re-measured when the main corpus gained the round-up f13 (unspaced place subheads), which
 # changed every generated page: before, on the old pages, 91.99 / 99.7% / 0 / 45 / 27
 # a headline over a jump line (上接第1版) heads the text it leads: 88.98 -> 90.88, articles
-# found 99.2% -> 99.7%; three stories it now reads right keep a flag they had when wrong
-FLOOR_SCORE = 90.88
+# found 99.2% -> 99.7%; three stories it now reads right keep a flag they had when wrong.
+# A headline after a signed piece heads the text below: 90.99, silent 65 -> 61 (headless
+# signed briefs now right but flagged 未找到标题: needless 32 -> 34)
+FLOOR_SCORE = 90.99
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 65
+MAX_SILENT_ERRORS = 61
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 32
+MAX_NEEDLESS_FLAGS = 34
 
 
 @pytest.fixture(scope="module")

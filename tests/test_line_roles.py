@@ -564,3 +564,42 @@ def test_a_numeral_left_waiting_for_its_measure_word_is_no_kicker():
     second = parsed.articles[-1]
     assert (second.kicker, second.title) == ("", "湖南株洲成立首个货车司机工会联合会")
     assert any("开展的一" in p for a in parsed.articles for p in paras(a))
+
+
+# -- a headline printed after the text of a story that has none ---------------------------------
+
+
+def test_a_headline_after_a_signed_piece_heads_the_text_below_it():
+    # a piece closed by its end-of-piece byline has ended: a headline after it is the next
+    # story's, not its own printed late
+    parsed = parse_page(
+        page(
+            "本报讯 近日，广东省江门市蓬江区总工会在辖区工业园区举办“职工夜市”，吸引2000余名职工参与。"
+            "（梁伟强）",
+            "【工会博览】",
+            "成都上线职工婚恋交友平台",
+            "四川省成都市总工会近日上线“蓉城鹊桥”职工婚恋交友平台，单身职工经实名认证后即可注册。",
+        )
+    )
+    first, second = parsed.articles
+    assert (first.title, [c.name for c in first.bylines]) == ("", ["梁伟强"])
+    assert (second.column, second.title) == ("工会博览", "成都上线职工婚恋交友平台")
+    assert paras(second)[0].startswith("四川省成都市总工会")
+
+
+def test_a_headline_given_to_a_story_across_another_storys_text_is_flagged():
+    # the story waiting for its headline is not the one being read: the headline may be its
+    # own printed late, or a subhead of the text between — a guess, so it is flagged
+    parsed = parse_page(
+        page(
+            "本报讯 近日，某市总工会为300名环卫工人送去防暑用品，并组织医疗志愿者开展义诊。",
+            "（上接第1版）",
+            "各级工会把学习成果转化为服务职工的实际行动，推动一批职工急难愁盼问题得到解决。",
+            "扫码入会 随时可办",
+            "多地工会开通线上入会通道，劳动者在手机上填写基本信息即可申请入会。",
+        )
+    )
+    headed = [a for a in parsed.articles if a.title == "扫码入会 随时可办"]
+    assert all(a.needs_review for a in headed)
+    first = parsed.articles[0]
+    assert first.title == "" or first.needs_review

@@ -17,7 +17,7 @@ from .lines import JUMP_RE, Line, LineRole
 from .model import Block, BlockType, ParsedArticle
 from .reading_order import ReadingOrder
 from .sentences import SUBHEAD_MAX, looks_unfinished, starts_mid_sentence
-from .text import close_cjk_spaces, ends_sentence, key, starts_lower
+from .text import close_cjk_spaces, ends_sentence, key, signed, starts_lower
 from .words import crossing_word
 
 PARAGRAPH, SUBHEAD = BlockType.PARAGRAPH, BlockType.SUBHEAD
@@ -72,6 +72,18 @@ def _closed(draft: Draft) -> bool:
     source line (来源：…) closed it."""
     article = draft.article
     return bool(article.continued_to_page or article.source_note) and draft.has_paragraphs()
+
+
+def _ended(draft: Draft) -> bool:
+    """Whether the piece has ended: ``_closed``, or its last paragraph ends with its
+    end-of-piece byline (``…全年工作。（刘丽萍 顾威）``)."""
+    if _closed(draft):
+        return True
+    blocks = draft.article.blocks
+    if not blocks or blocks[-1].type is not PARAGRAPH:
+        return False
+    text = blocks[-1].text.rstrip()
+    return text[-1:] in "）)" and signed(text)
 
 
 def _close_spaces(text: str) -> str:
@@ -310,7 +322,8 @@ class ArticleBuilder:
             if ends_text and cur is not None and self.column is None:
                 self.place_text(only.text, continues=True)
                 return
-            if next_role is LineRole.TEXT and has_body and self.column is None and not self.waiting:
+            for_waiting = self._headline_for_waiting()
+            if next_role is LineRole.TEXT and has_body and self.column is None and not for_waiting:
                 self.short_in_body(only)
                 return
         elif self.subhead_and_cut_line(lines, next_role):
@@ -327,7 +340,7 @@ class ArticleBuilder:
         cur = self.current
         if len(lines) != 2 or next_role is not LineRole.TEXT or cur is None or not cur.has_paragraphs():
             return False
-        if self.column is not None or self.waiting:
+        if self.column is not None or self._headline_for_waiting():
             return False
         first, second = lines
         if first.heading == 1 or second.heading or second.key.startswith(("——", "--")):
@@ -360,12 +373,25 @@ class ArticleBuilder:
             # the story being read so far is only a byline: printed above its headline
             # (``□刘冰`` over a commentary's title), whatever opens the text below
             draft = cur
-        elif next_role not in OPENINGS and next_role is not LineRole.JUMP_FROM and self.waiting:
+        elif next_role not in (*OPENINGS, LineRole.JUMP_FROM) and self._headline_for_waiting():
             draft = self.waiting[0]
+            if draft is not cur:
+                # another story's text stands between that story and this headline: its
+                # own headline printed late, or the headline of the text below — a guess
+                draft.article.warnings.append("标题与正文不相邻，归属存疑")
             self.current = draft
         else:
             draft = self.new_draft(headless=False)
         self.set_headline(draft, lines)
+
+    def _headline_for_waiting(self) -> bool:
+        """Whether a headline with no opening after it may be the headline of the first story
+        still waiting for one (printed after its first paragraph): not when that story has
+        ended (signed, jumped, closed by its source line) — the headline then heads the text
+        below it."""
+        if not self.waiting:
+            return False
+        return not _ended(self.waiting[0])
 
     def editor_note(self, line: Line) -> None:
         """An editor's note between a story's headline (or byline) and its text is that

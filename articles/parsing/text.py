@@ -164,7 +164,7 @@ def ends_sentence(text: str) -> bool:
     # one closing quote or bracket after the final mark: ``…。”``  (``"" in FINAL`` is False)
     if last in CLOSERS and t[-2:-1] in FINAL:
         return True
-    return (last == "）" or last == ")") and (_signed(text.rstrip()) or _bracketed(text.strip()))
+    return (last == "）" or last == ")") and (signed(text.rstrip()) or _bracketed(text.strip()))
 
 
 def _bracketed(text: str) -> bool:
@@ -174,7 +174,7 @@ def _bracketed(text: str) -> bool:
     return not any(c in "）)（(" for c in text[1:-1])
 
 
-def _signed(text: str) -> bool:
+def signed(text: str) -> bool:
     """``text`` (ending with a closing bracket) ends with a bracket after a finished sentence."""
     tail = text[-_SIGNATURE_MAX - 2 : -1]
     at = max(tail.rfind("（"), tail.rfind("("))
