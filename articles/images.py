@@ -192,6 +192,8 @@ def renditions(photo) -> dict | None:
     """
     if not photo.image or not photo.width or not photo.height:
         return None
+    # A reader page's photo row (articles.rows.ShownPhoto): the renditions are its instance's.
+    photo = getattr(photo, "instance", photo)
     original = photo.width
     widths = [w for w in RENDITION_WIDTHS if w < original]
     if len(widths) < len(RENDITION_WIDTHS):

@@ -8,7 +8,8 @@ not for building them. A page's queries are keyed on what its URL says (a date, 
 slug), never on what another of them found, so they run together
 (:func:`~newsroom.db.prepared.together`: one round trip to PostgreSQL; the home page
 takes two, the latest issue first). Rows are dicts, not model instances (but for the
-article shown, its photos, which the renditions need, and a page); the long lists
+article shown and a page; photos are :class:`ShownPhoto` rows, which make the instance
+the renditions need only for a photo with an image); the long lists
 (an issue's 64 articles with their bylines) are rendered from them by
 ``articles.templatetags.reader``.
 """
@@ -174,14 +175,36 @@ def _pages(pages: list[dict], articles: list[dict]) -> list[dict]:
     return result
 
 
-def _photo_instances(found: list[dict], credits: list[dict], using: str = "default") -> list[Photo]:
-    """Photo instances (the renditions need them), each with its ``shown_credits`` rows."""
+class ShownPhoto:
+    """A photo as a reader page shows it: the row's fields (``PHOTO_FIELDS``) as attributes,
+    its ``shown_credits`` rows and, for a person's photos, where it was printed (``page_url``,
+    ``page_date``, ``page_label``). The model instance, which only the renditions need, is
+    made on first use (``instance``; ``articles.images.renditions`` asks for it only when
+    the photo has an image): a page of 24 photos without images makes none."""
+
+    __slots__ = (*PHOTO_FIELDS, "shown_credits", "page_url", "page_date", "page_label", "_using", "_instance")
+
+    def __init__(self, row: dict, using: str):
+        for name in PHOTO_FIELDS:
+            setattr(self, name, row[name])
+        self.shown_credits = row["credits"]
+        self._using, self._instance = using, None
+
+    @property
+    def instance(self) -> Photo:
+        if self._instance is None:
+            values = [getattr(self, name) for name in PHOTO_FIELDS]
+            self._instance = Photo.from_db(self._using, PHOTO_FIELDS, values)
+        return self._instance
+
+
+def _photo_instances(found: list[dict], credits: list[dict], using: str = "default") -> list[ShownPhoto]:
+    """The photos of ``found`` rows (:class:`ShownPhoto`), each with its ``shown_credits`` rows."""
     _attach(found, "credits", credits, "photo_id")
     photos = []
     page_url = id_url_format("site:page")
     for row in found:
-        photo = Photo.from_db(using, PHOTO_FIELDS, [row[name] for name in PHOTO_FIELDS])
-        photo.shown_credits = row["credits"]
+        photo = ShownPhoto(row, using)
         if "page__number" in row:  # where the photo was printed (a person's photos)
             photo.page_url = page_url.format(row["page_id"])
             photo.page_date = row["page__issue__date"]
@@ -624,7 +647,7 @@ def person_of(listing: ArticleList) -> dict | None:
     return found[0]
 
 
-def person_photos_of(listing: ArticleList) -> list[Photo]:
+def person_photos_of(listing: ArticleList) -> list[ShownPhoto]:
     """The person's photos, each with where it was printed (``page_url``, ``page_date``,
     ``page_label``)."""
     return _photo_instances(listing.found["photos"], listing.found["credits"])

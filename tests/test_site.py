@@ -496,6 +496,12 @@ def test_list_rows_are_escaped_like_the_templates(client, db):
         assert (
             f'<span class="role">记者</span> <a href="{person.get_absolute_url()}">记{escaped}</a>' in body
         ), url
+    # The home page's title list (rendered in Python too): kicker, title and column.
+    body = html(client.get("/"))
+    assert "<i>" not in body
+    link = f'<a href="{art.get_absolute_url()}">标题{escaped}</a>'
+    assert f'<span class="kicker">引题{escaped}</span>{link}' in body
+    assert f'<span class="column-tag">栏目{escaped}</span>' in body
 
 
 # ---------------------------------------------------------------- drafts

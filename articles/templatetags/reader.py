@@ -204,6 +204,20 @@ def photo_figure(photo, anchor: bool = False, eager: bool = False) -> str:
     and height; lazy unless ``eager``), title, caption and credits (``photo.shown_credits``,
     rows of ``articles.rows.CREDIT_FIELDS``), every value escaped. ``anchor``: with
     ``id="photo-N"`` (its position), which the page's links point at."""
+    return SafeString(_photo_figure(photo, anchor, eager, id_url_format("site:person")))
+
+
+@register.simple_tag
+def photo_figures(photos, anchor: bool = False, eager_first: bool = False) -> str:
+    """``photo_figure`` of each photo (the first one ``eager`` if ``eager_first``), joined:
+    one tag for a page's photos instead of a template loop of tags."""
+    person = id_url_format("site:person")
+    return SafeString(
+        "".join(_photo_figure(p, anchor, eager_first and i == 0, person) for i, p in enumerate(photos))
+    )
+
+
+def _photo_figure(photo, anchor: bool, eager: bool, person: str) -> str:
     from articles.images import renditions as photo_renditions
 
     parts = [
@@ -231,7 +245,6 @@ def photo_figure(photo, anchor: bool = False, eager: bool = False) -> str:
     parts.append("\n    ")
     credits = photo.shown_credits
     if credits or photo.agency:
-        person = id_url_format("site:person")
         names = "、".join(
             (f"{escape(c['role'])} " if c["role"] and c["role"] != "摄影" else "")
             + f'<a href="{person.format(int(c["person_id"]))}">{escape(c["person__name"])}</a>'
@@ -242,7 +255,7 @@ def photo_figure(photo, anchor: bool = False, eager: bool = False) -> str:
             agency = f"（{escape(photo.agency)}）" if credits else f"{escape(photo.agency)}供图"
         parts.append(f'\n    <span class="credit">{names}{" 摄" if credits else ""}{agency}</span>\n    ')
     parts.append("\n  </figcaption>\n</figure>\n")
-    return SafeString("".join(parts))
+    return "".join(parts)
 
 
 @register.simple_tag
@@ -250,14 +263,33 @@ def person_photo_items(photos) -> str:
     """A person's photos (``articles.rows.person_photos_of``), each its ``photo_figure`` and
     where it was printed (``page_url``, ``page_date``, ``page_label``), every value escaped:
     one string join instead of a template loop of four tags a photo (24 photos)."""
+    person = id_url_format("site:person")
     return SafeString(
         "".join(
-            f'<div class="photo-item">{photo_figure(photo)}<p class="meta">'
+            f'<div class="photo-item">{_photo_figure(photo, False, False, person)}<p class="meta">'
             f'<a href="{escape(photo.page_url)}">'
             f"{escape(cn_date(photo.page_date))} {escape(photo.page_label)}</a></p></div>"
             for photo in photos
         )
     )
+
+
+@register.simple_tag
+def title_nav_items(articles) -> str:
+    """The home page's title list of a page: rows of ``articles.rows.ITEM_FIELDS``, each a
+    ``<li>`` with its kicker, linked title, draft mark and column, every value escaped (one
+    string join instead of a template loop: the latest issue's 64 titles)."""
+    article = id_url_format("site:article")
+    parts = []
+    for a in articles:
+        kicker = f'<span class="kicker">{escape(a["kicker"])}</span>' if a["kicker"] else ""
+        draft = ' <span class="draft-tag">草稿</span>' if a["status"] == "draft" else ""
+        column = f' <span class="column-tag">{escape(a["column__name"])}</span>' if a["column_id"] else ""
+        parts.append(
+            f'\n    <li>{kicker}<a href="{article.format(int(a["id"]))}">{escape(a["title"])}</a>'
+            f"{draft}{column}</li>\n    "
+        )
+    return SafeString("".join(parts))
 
 
 @register.filter
