@@ -58,6 +58,11 @@ class PreparedQueryError(ValueError):
 class _Plan:
     def __init__(self, sql, compiler, names, slots):
         self.sql, self.compiler, self.names, self.slots = sql, compiler, names, slots
+        # The ORM's converters of the selected columns, found once (results_iter() would
+        # look them up for every run); a composite column keeps the ORM's own path.
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        self.composite = compiler.has_composite_fields(fields)
+        self.converters = compiler.get_converters(fields)
 
 
 def _compile(qs: QuerySet, using: str):
@@ -169,10 +174,15 @@ class Call:
         return params
 
     def convert(self, found) -> list[dict]:
-        names = self.plan.names
-        return [
-            dict(zip(names, row, strict=True)) for row in self.plan.compiler.results_iter(results=[found])
-        ]
+        plan = self.plan
+        names = plan.names
+        if plan.composite:
+            rows = plan.compiler.results_iter(results=[found])
+        elif plan.converters:
+            rows = plan.compiler.apply_converters(found, plan.converters)
+        else:
+            rows = found
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def together(*calls: Call) -> list[list[dict]]:
