@@ -464,15 +464,18 @@ class ArticleList:
     """A long article list for a paginator (``BoundedPaginator``): ``count_upto(n)`` and
     slices (rows with their ``bylines``), each a prepared query.
 
-    :meth:`prefetch` runs the count, the slice a reader asked for and the page's other
-    queries (``extra``, by name: the column or person shown, their photos …) together,
-    in one round trip; their rows are in :attr:`found`."""
+    The count's query reads the row whose articles these are (the column or person: one
+    row, or none if there is no such column or person) with the count as its ``n``: that
+    row, without ``n``, is :attr:`subject`. :meth:`prefetch` runs the count, the slice a
+    reader asked for and the page's other queries (``extra``, by name: a person's photos
+    …) together, in one round trip; their rows are in :attr:`found`."""
 
     def __init__(self, count: Prepared, items: Prepared, bylines: Prepared, key, drafts: bool, extra=None):
         self._count, self._items, self._bylines = count, items, bylines
         self.key, self.drafts = key, drafts
         self._extra = dict(extra or {})
         self.found: dict[str, list[dict]] = {}
+        self.subject: dict | None = None
         self._counted: dict[int, int] = {}
         self._slice: tuple[int, int, list[dict]] | None = None
 
@@ -488,14 +491,22 @@ class ArticleList:
             self._bylines.call(self.key, **self._shape(start, stop)),
             *self._extra.values(),
         )
-        self._counted[n] = count[0]["n"] if count else 0
+        self._count_found(n, count)
         self._slice = (start, stop, _attach(items, "bylines", bylines, "article_id"))
         self.found.update(zip(names, extra, strict=True))
 
+    def _count_found(self, n: int, found: list[dict]) -> None:
+        self._counted[n] = found[0].pop("n") if found else 0
+        self.subject = found[0] if found else None
+
+    @property
+    def has_articles(self) -> bool:
+        """Whether the list has an article (once it has been counted)."""
+        return any(self._counted.values())
+
     def count_upto(self, n: int) -> int:
         if n not in self._counted:
-            found = self._count.rows(self.key, drafts=self.drafts, limit=n)
-            self._counted[n] = found[0]["n"] if found else 0
+            self._count_found(n, self._count.rows(self.key, drafts=self.drafts, limit=n))
         return self._counted[n]
 
     def __getitem__(self, where: slice) -> list[dict]:
@@ -518,19 +529,14 @@ def _column_articles(slug, drafts):
     return visible(Article, drafts).filter(column=column).newest_first()
 
 
-_column_by_slug = Prepared(
-    lambda slug, drafts: (
-        visible(Column, drafts).filter(slug=slug).values("id", "name", "slug", "description")
-    ),
-    samples=(("a",), ("b",)),
-)
+# The column itself, with its articles the reader may see counted up to ``limit`` (``n``).
 _column_count = Prepared(
     lambda slug, drafts, limit: (
         Column.objects.filter(slug=slug)
         .annotate(
             n=CountOf(visible(Article, drafts).filter(column=OuterRef("pk")).order_by().values("pk")[:limit])
         )
-        .values("n")
+        .values("id", "name", "slug", "description", "n")
     ),
     samples=(("a",), ("b",)),
 )
@@ -548,20 +554,17 @@ _column_bylines = Prepared(
 
 def column_listing(slug: str, drafts: bool) -> ArticleList:
     """The column's articles, newest first; with the list, the column itself (``column_of``)."""
-    return ArticleList(
-        _column_count,
-        _column_items,
-        _column_bylines,
-        slug,
-        drafts,
-        extra={"column": _column_by_slug.call(slug, drafts=drafts)},
-    )
+    return ArticleList(_column_count, _column_items, _column_bylines, slug, drafts)
 
 
 def column_of(listing: ArticleList) -> dict | None:
-    """The column the reader may see (with its ``url``), or None."""
-    found = listing.found["column"]
-    return _columns(found)[0] if found else None
+    """The column the reader may see (with its ``url``), or None: a reader sees a column
+    that has a published article (``Column.objects.published()``), that is, whose count of
+    the articles they may see is not 0; whoever sees drafts sees every column."""
+    column = listing.subject
+    if column is None or not (listing.drafts or listing.has_articles):
+        return None
+    return _columns([column])[0]
 
 
 def _person_articles(person, drafts):
@@ -587,12 +590,12 @@ def _person_photo_list(person_id, drafts, limit):
     )
 
 
-_person_by_id = Prepared(lambda pk: Person.objects.filter(pk=pk).values("id", "name", "affiliation"), _IDS)
+# The person, with their articles the reader may see counted up to ``limit`` (``n``).
 _person_count = Prepared(
     lambda person_id, drafts, limit: (
         Person.objects.filter(pk=person_id)
         .annotate(n=CountOf(_person_articles(OuterRef("pk"), drafts).order_by().values("pk")[:limit]))
-        .values("n")
+        .values("id", "name", "affiliation", "n")
     ),
     _IDS,
 )
@@ -631,7 +634,6 @@ def person_listing(pk: int, drafts: bool, photos: int) -> ArticleList:
         pk,
         drafts,
         extra={
-            "person": _person_by_id.call(pk),
             "photos": _person_photos.call(pk, drafts=drafts, limit=photos),
             "credits": _person_credits.call(pk, drafts=drafts, limit=photos),
         },
@@ -640,11 +642,11 @@ def person_listing(pk: int, drafts: bool, photos: int) -> ArticleList:
 
 def person_of(listing: ArticleList) -> dict | None:
     """The person (with their ``url``), or None."""
-    found = listing.found["person"]
-    if not found:
+    person = listing.subject
+    if person is None:
         return None
-    found[0]["url"] = id_url_format("site:person").format(found[0]["id"])
-    return found[0]
+    person["url"] = id_url_format("site:person").format(person["id"])
+    return person
 
 
 def person_photos_of(listing: ArticleList) -> list[ShownPhoto]:

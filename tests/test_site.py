@@ -249,9 +249,9 @@ QUERIES = {
     "page": 7,
     "article": 7,
     "columns": 2,
-    "column": 5,
-    "person": 7,  # the person, the count, a page of articles, their bylines, photos, credits
-    "photographer": 7,
+    "column": 4,  # the column with its count, a page of articles, their bylines
+    "person": 6,  # the person with their count, a page of articles, their bylines, photos, credits
+    "photographer": 6,
     "archive": 2,
     "archive-year": 2,
     "archive-month": 4,
