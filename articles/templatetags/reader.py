@@ -113,17 +113,21 @@ def article_url(pk) -> str:
     return id_path("site:article", pk)
 
 
-def _bylines(rows, person: str | None = None) -> str:
+def _bylines(rows, person: str | None = None, made: dict | None = None) -> str:
     """``(role, person_id, name)`` triples as 记者 马学礼 通讯员 郑莉, names linked, escaped
-    (``person``: the person URL format, when the caller already has it)."""
+    (``person``: the person URL format, when the caller already has it; ``made``: each
+    triple's HTML so far, kept by a caller that shows many bylines of the same people)."""
     person = person or id_url_format("site:person")
-    names = " ".join(
-        f'<span class="role">{escape(role)}</span> <a href="{person.format(int(pk))}">{escape(name)}</a>'
-        if role
-        else f'<a href="{person.format(int(pk))}">{escape(name)}</a>'
-        for role, pk, name in rows
-    )
-    return f'<span class="bylines">{names}</span>'
+    made = {} if made is None else made
+    names = []
+    for triple in rows:
+        one = made.get(triple)
+        if one is None:
+            role, pk, name = triple
+            link = f'<a href="{person.format(int(pk))}">{escape(name)}</a>'
+            one = made[triple] = f'<span class="role">{escape(role)}</span> {link}' if role else link
+        names.append(one)
+    return f'<span class="bylines">{" ".join(names)}</span>'
 
 
 @register.simple_tag
@@ -153,6 +157,7 @@ def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
     heading = heading if heading in ("h2", "h3") else "h2"
     article, page = id_url_format("site:article"), id_url_format("site:page")
     person = id_url_format("site:person")
+    bylines: dict = {}  # (role, person id, name) -> its HTML: a list repeats the same people
     dates: dict = {}
     columns: dict = {}  # slug -> the column's link, escaped
     parts = []
@@ -181,7 +186,7 @@ def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
                 link = columns[slug] = f'<a href="{escape(url)}">{escape(item["column__name"])}</a>'
             parts.append(f" · {link}")
         if item["bylines"]:
-            parts.append(" · " + _bylines(_byline_rows(item["bylines"]), person))
+            parts.append(" · " + _bylines(_byline_rows(item["bylines"]), person, bylines))
         parts.append("\n  </p>\n</li>")
     return SafeString("".join(parts))
 
