@@ -6,8 +6,8 @@ Each query is written with the model querysets (``published()``, ``visible_to`` 
 the reader sees drafts, a list's slice), so a page view pays for running its queries,
 not for building them. A page's queries are keyed on what its URL says (a date, an id, a
 slug), never on what another of them found, so they run together
-(:func:`~newsroom.db.prepared.together`: one round trip to PostgreSQL; the home page
-takes two, the latest issue first). Rows are dicts, not model instances (but for the
+(:func:`~newsroom.db.prepared.together`: one round trip to PostgreSQL; the home page's
+name the latest issue by a subquery, :func:`_latest_date`). Rows are dicts, not model instances (but for the
 article shown and a page; photos are :class:`ShownPhoto` rows, which make the instance
 the renditions need only for a photo with an image); the long lists
 (an issue's 64 articles with their bylines) are rendered from them by
@@ -94,12 +94,19 @@ _issue_on = Prepared(lambda date: Issue.objects.filter(date=date).values(*ISSUE_
 _latest_issue = Prepared(
     lambda drafts: _issues_with(drafts).order_by("-date").values(*ISSUE_FIELDS)[:1], samples=((), ())
 )
-_issue_before = Prepared(
-    lambda date, drafts: (
-        _issues_with(drafts).filter(date__lt=date).order_by("-date").values(*ISSUE_FIELDS)[:1]
-    ),
-    _DATES,
-)
+
+
+def _before(date, drafts):
+    return _issues_with(drafts).filter(date__lt=date).order_by("-date").values(*ISSUE_FIELDS)[:1]
+
+
+def _latest_date(drafts):
+    """The latest issue's date (with an article the reader may see), as a subquery: the
+    home page's queries name the issue by it, so they need not wait for one another."""
+    return Subquery(_issues_with(drafts).order_by("-date").values("date")[:1])
+
+
+_issue_before = Prepared(_before, _DATES)
 _issue_after = Prepared(
     lambda date, drafts: (
         _issues_with(drafts).filter(date__gt=date).order_by("date").values(*ISSUE_FIELDS)[:1]
@@ -133,19 +140,25 @@ def _pages_on(date, drafts):
     )
 
 
-_issue_pages = Prepared(_pages_on, _DATES)
-_issue_articles = Prepared(
-    lambda date, drafts: (
+def _articles_on(date, drafts):
+    return (
         visible(Article, drafts)
         .filter(page__issue__date=date)
         .order_by("page__number", "position")
         .values(*ITEM_FIELDS)
-    ),
-    _DATES,
-)
+    )
+
+
+_issue_pages = Prepared(_pages_on, _DATES)
+_issue_articles = Prepared(_articles_on, _DATES)
 _issue_bylines = Prepared(lambda date: _bylines(article__page__issue__date=date), _DATES)
-_issue_photos = Prepared(lambda date, drafts: _photos(drafts, page__issue__date=date), _DATES)
-_issue_credits = Prepared(lambda date: _credits(photo__page__issue__date=date), _DATES)
+# The latest issue's (the home page's), by _latest_date.
+_NONE = ((), ())
+_latest_pages = Prepared(lambda drafts: _pages_on(_latest_date(drafts), drafts), _NONE)
+_latest_articles = Prepared(lambda drafts: _articles_on(_latest_date(drafts), drafts), _NONE)
+_latest_photos = Prepared(lambda drafts: _photos(drafts, page__issue__date=_latest_date(drafts)), _NONE)
+_latest_credits = Prepared(lambda drafts: _credits(photo__page__issue__date=_latest_date(drafts)), _NONE)
+_latest_before = Prepared(lambda drafts: _before(_latest_date(drafts), drafts), _NONE)
 
 
 def _attach(rows: list[dict], name: str, found: list[dict], key: str) -> list[dict]:
@@ -260,18 +273,19 @@ def column_counts(bound: int) -> list[dict]:
 
 def home_page(drafts: bool, bound: int) -> dict:
     """The latest issue (``issue``: None before the first) with its ``pages`` (their articles
-    and ``photos``), the ``previous_issue``, and every column counted up to ``bound + 1``."""
-    latest, columns = together(_latest_issue.call(drafts=drafts), _column_counts.call(bound=bound))
+    and ``photos``), the ``previous_issue``, and every column counted up to ``bound + 1``:
+    in one round trip, the issue's queries naming it by :func:`_latest_date`."""
+    latest, columns, pages, articles, photos, credits, before = together(
+        _latest_issue.call(drafts=drafts),
+        _column_counts.call(bound=bound),
+        _latest_pages.call(drafts=drafts),
+        _latest_articles.call(drafts=drafts),
+        _latest_photos.call(drafts=drafts),
+        _latest_credits.call(drafts=drafts),
+        _latest_before.call(drafts=drafts),
+    )
     result = {"issue": _first(latest), "pages": [], "previous_issue": None, "columns": _columns(columns)}
     if result["issue"]:
-        date = result["issue"]["date"]
-        pages, articles, photos, credits, before = together(
-            _issue_pages.call(date, drafts=drafts),
-            _issue_articles.call(date, drafts=drafts),
-            _issue_photos.call(date, drafts=drafts),
-            _issue_credits.call(date),
-            _issue_before.call(date, drafts=drafts),
-        )
         result["pages"] = _pages(pages, articles)
         by_page: dict[int, list] = {p["id"]: [] for p in result["pages"]}
         for photo in _photo_instances(photos, credits):

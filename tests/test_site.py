@@ -241,8 +241,7 @@ def test_every_page_has_search_box_and_canonical_url(client, small_archive):
 
 
 # Each count includes the page cache's one read of the page's freshness (articles.cache).
-# A page's own queries go to PostgreSQL together, in one round trip (two on the home page:
-# the latest issue first; articles.rows).
+# A page's own queries go to PostgreSQL together, in one round trip (articles.rows).
 QUERIES = {
     "home": 8,
     "issue": 7,  # the pages (with their photo counts), articles, bylines, previous, next
