@@ -603,3 +603,59 @@ def test_a_headline_given_to_a_story_across_another_storys_text_is_flagged():
     assert all(a.needs_review for a in headed)
     first = parsed.articles[0]
     assert first.title == "" or first.needs_review
+
+
+# -- a headline printed after its story's text ------------------------------------------------
+
+XINHUA = (
+    "新华社北京11月25日电（记者王小明）全总日前印发通知，要求各级工会做好困难职工帮扶工作。",
+    "通知要求，各级工会要深入开展调查摸底，确保困难职工温暖过冬。",
+)
+OTHER = (
+    "工会开展送温暖活动",
+    "本报讯（记者李丹青）近日，某市总工会开展送温暖活动，走访慰问困难职工200户。",
+)
+
+
+def test_a_headline_after_its_storys_text_at_the_end_of_the_page_heads_that_story():
+    # the story opened with its dateline and no headline; the line after its last paragraph,
+    # with nothing after it, is that headline, not a paragraph left unfinished
+    first, second = parse_page(page(*OTHER, *XINHUA, "全总部署做好困难职工帮扶工作")).articles
+    assert first.title == "工会开展送温暖活动"
+    assert second.title == "全总部署做好困难职工帮扶工作"
+    assert paras(second) == [XINHUA[0].split("）", 1)[1], XINHUA[1]]
+    assert not second.needs_review, second.warnings
+
+
+def test_a_headline_after_its_storys_text_before_another_headline_goes_by_its_words():
+    # between a headless story's end and another story's headline: it shares its words with
+    # the story above (困难职工帮扶工作), the next headline with the story below; a guess, so
+    # both are flagged
+    first, second = parse_page(page(*XINHUA, "全总部署做好困难职工帮扶工作", *OTHER)).articles
+    assert (first.kicker, first.title) == ("", "全总部署做好困难职工帮扶工作")
+    assert (second.title, second.subtitle) == ("工会开展送温暖活动", "")
+    assert first.needs_review and second.needs_review
+
+
+def test_a_headline_group_after_a_headed_story_stays_with_the_story_below():
+    # the story above has its headline: the two lines are the next story's kicker and title
+    # however many words they share with it
+    a, b = parse_page(
+        page(
+            "全总部署困难职工帮扶工作",
+            *XINHUA,
+            "困难职工帮扶工作见实效",
+            "某市工会开展送温暖活动",
+            OTHER[1],
+        )
+    ).articles
+    assert (a.kicker, a.title, a.subtitle) == ("", "全总部署困难职工帮扶工作", "")
+    assert {b.kicker, b.title, b.subtitle} - {""} == {"困难职工帮扶工作见实效", "某市工会开展送温暖活动"}
+
+
+def test_a_cut_line_with_clauses_at_the_end_of_a_headless_story_is_not_its_headline():
+    _first, second = parse_page(
+        page(*OTHER, *XINHUA, "同时，各级工会还将开展送温暖活动，对困难职工给予一次")
+    ).articles
+    assert second.title == ""
+    assert paras(second)[-1] == "同时，各级工会还将开展送温暖活动，对困难职工给予一次"

@@ -18,7 +18,7 @@ from .model import Block, BlockType, ParsedArticle
 from .reading_order import ReadingOrder
 from .sentences import SUBHEAD_MAX, looks_unfinished, starts_mid_sentence
 from .text import close_cjk_spaces, ends_sentence, key, signed, starts_lower
-from .words import crossing_word
+from .words import char_pairs, crossing_word
 
 PARAGRAPH, SUBHEAD = BlockType.PARAGRAPH, BlockType.SUBHEAD
 SHORT_TITLE = 8  # a second headline line this short …
@@ -33,6 +33,10 @@ OPENINGS = {
     LineRole.REGION,
     LineRole.EDITOR_NOTE,
 }
+
+
+# what may follow a story's last line where no story begins (None: the end of the page)
+_NO_STORY_BELOW = frozenset({None, LineRole.COLUMN, LineRole.BANNER, LineRole.AD})
 
 
 @dataclass(eq=False)  # compared by identity: two drafts may hold equal text
@@ -84,6 +88,11 @@ def _ended(draft: Draft) -> bool:
         return False
     text = blocks[-1].text.rstrip()
     return text[-1:] in "）)" and signed(text)
+
+
+def _shared(line: str, text: str) -> int:
+    """How many of ``line``'s character pairs (its words, roughly) ``text`` also has."""
+    return len(char_pairs(line) & char_pairs(text))
 
 
 def _close_spaces(text: str) -> str:
@@ -313,6 +322,9 @@ class ArticleBuilder:
 
     def short_group(self, lines: list[Line], after: Line | None, next_role: LineRole | None) -> None:
         """Short lines that are not cut body lines; ``next_role``: what follows them."""
+        lines = self.late_headline(lines, after, next_role)
+        if not lines:
+            return
         cur = self.current
         if len(lines) == 1:
             only = lines[0]
@@ -331,6 +343,46 @@ class ArticleBuilder:
             self.place_text(lines[1].text)
             return
         self.headline(lines, next_role)
+
+    def late_headline(self, lines: list[Line], after: Line | None, next_role: LineRole | None) -> list[Line]:
+        """Give a story its headline printed after its text; the lines left.
+
+        A story that opened with its dateline or byline, has ended and still waits for its
+        headline may have it printed after its last paragraph.  Short lines after it with
+        nothing that opens a story below (the end of the page, a column, advertising) are
+        its headline.  Before another story's dateline or byline the first line is its title
+        only when it shares more of its words with the story above than with the one below
+        (and what is left of the group still heads the story below); both are flagged."""
+        cur = self.current
+        if cur is None or cur not in self.waiting or self.column is not None or self.banner is not None:
+            return lines
+        if not (cur.article.dateline or cur.article.bylines) or not cur.has_paragraphs():
+            return lines
+        first = lines[0]
+        if cur.open_end() is not None or looks_unfinished(first.text, first.key):
+            return lines
+        if next_role is LineRole.TEXT:
+            return lines  # the headline after a first paragraph: ``headline`` gives it
+        if next_role in _NO_STORY_BELOW:
+            self.set_headline(cur, lines)
+            return []
+        if next_role not in OPENINGS:
+            return lines
+        if after is None or not after.text:
+            return lines
+        above = " ".join(b.text for b in cur.blocks)
+        below = after.text
+        if _shared(first.text, above) <= max(2, _shared(first.text, below)):
+            return lines
+        rest = lines[1:]
+        if rest and sum(_shared(r.text, below) for r in rest) <= sum(_shared(r.text, above) for r in rest):
+            return lines
+        self.set_headline(cur, [first])
+        cur.article.warnings.append(f"标题印在正文之后，按内容归入本文：{first.text[:12]}")
+        if rest:
+            self.headline(rest, next_role)
+            self.current.article.warnings.append(f"标题组首行按内容归入上文：{first.text[:12]}")
+        return []
 
     def subhead_and_cut_line(self, lines: list[Line], next_role: LineRole | None) -> bool:
         """Two short lines inside a story's body, text after them, nothing that opens a

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .lines import Line, LineRole
-from .sentences import looks_unfinished
+from .sentences import SUBHEAD_MAX, looks_unfinished
 from .text import ends_sentence, starts_lower
 from .words import char_pairs, crossing, crossing_word, end_side, start_side, word_freq, word_list, word_pairs
 
@@ -195,6 +195,35 @@ def _headed(lines: list[Line], at: int) -> bool:
     return at > 0 and lines[at - 1].role is LineRole.SHORT
 
 
+# what may follow a headline line: its group, its text, a jump line (上接第1版) its text follows
+_HEADLINE_NEIGHBOURS = OPENINGS | {LineRole.TEXT, LineRole.SHORT, LineRole.JUMP_FROM}
+
+
+_OPENING_PARTS = frozenset({LineRole.BYLINE, LineRole.AUTHOR, LineRole.EDITOR_NOTE, LineRole.TIP})
+
+
+def _headed_story_above(lines: list[Line], at: int) -> bool:
+    """Whether the text right above ``at`` belongs to a story that has its headline, or to
+    none that opened here: not a story that opened with its dateline or byline (after
+    anything but a headline line) and whose text runs down to ``at``."""
+    for i in range(at - 1, -1, -1):
+        role = lines[i].role
+        if role is LineRole.TEXT:
+            continue
+        if role is LineRole.DATELINE or role in (LineRole.BYLINE, LineRole.AUTHOR):
+            j = i  # the story's opening: its byline, editor's note, reading tip and its text
+            while j > 0:
+                if lines[j - 1].role in _OPENING_PARTS:
+                    j -= 1
+                elif j > 1 and lines[j - 1].role is LineRole.TEXT and lines[j - 2].role is LineRole.TIP:
+                    j -= 2  # the reading tip's label and its text
+                else:
+                    break
+            return _headed(lines, j) or (j > 0 and lines[j - 1].role is LineRole.REGION)
+        return True
+    return True
+
+
 def _runs_on(line: Line, after: Line) -> bool:
     """``after`` plainly goes on ``line``, a headline-like line: lower punctuation, or a
     common word across the break where the line does not end with a whole word that
@@ -289,6 +318,13 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     open_before = before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text)
     if open_before and (starts_lower(line.text) or crossing_word(before.text, line.text)):
         return True  # it completes the sentence (and here the word) the line before left open
+    if not open_before and (after is None or after.role not in _HEADLINE_NEIGHBOURS):
+        # after a finished story with nothing that opens a story below: the headline of that
+        # story when it began with its dateline or byline and no headline (printed after its
+        # text); a piece of a paragraph otherwise
+        if _clauses(k) or len(k) > SUBHEAD_MAX or not end_side(line.text)[1]:
+            return True  # clauses, a sentence's length, a cut word: no headline
+        return _headed_story_above(lines, at)
     if after is None:
         return True
     if after.role is LineRole.TEXT:
