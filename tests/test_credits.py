@@ -49,6 +49,22 @@ def test_a_name_the_ocr_spaced_out_is_one_name(line, expected):
     assert people(parse_byline_line(line)) == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("本报讯（记者张 磊）天津市总工会近日启动送温暖活动。", [("记者", "张磊")]),
+        ("本报讯（通讯员孙 梦 婷 记者李明）某市总工会举办培训。", [("通讯员", "孙梦婷"), ("记者", "李明")]),
+        ("本报讯（记者张三 李 四）某市总工会举办培训。", [("记者", "张三"), ("记者", "李四")]),
+    ],
+)
+def test_a_name_spaced_out_right_after_its_role_word_is_one_name(line, expected):
+    # the OCR kept the role word and the first character together (记者张 磊): the dateline
+    # still reads, and its names are names
+    dateline = split_dateline(line)
+    assert dateline is not None and dateline.byline is not None
+    assert people(dateline.byline) == expected
+
+
 def test_reporter_and_correspondent_line():
     b = parse_byline_line("本报记者 田国奎 本报通讯员 冯际刚")
     assert people(b) == [("记者", "田国奎"), ("通讯员", "冯际刚")]

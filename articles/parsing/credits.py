@@ -181,11 +181,22 @@ _SEPARATORS = re.compile(r"[ \u3000、，,]+")
 _SPACED_NAME = re.compile(r"(?<![^ \u3000])[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000])")
 
 
+# … or right after its role word (``记者张 磊``, ``通讯员孙 梦 婷``): no name is one character
+_SPACED_AFTER_ROLE = re.compile(
+    r"(?:(?<=记者)|(?<=员)|(?<=生))[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000）)])"
+)
+
+
+def _closed_up(m: re.Match) -> str:
+    return m.group(0).replace(" ", "").replace("\u3000", "")
+
+
 def close_spaced_names(text: str) -> str:
-    """``记者 钱 培 坚`` → ``记者 钱培坚``: a name spaced out by the OCR closed up."""
+    """``记者 钱 培 坚`` → ``记者 钱培坚``, ``记者张 磊`` → ``记者张磊``: a name spaced out by
+    the OCR closed up."""
     if " " not in text and "\u3000" not in text:
         return text
-    return _SPACED_NAME.sub(lambda m: m.group(0).replace(" ", "").replace("\u3000", ""), text)
+    return _SPACED_NAME.sub(_closed_up, _SPACED_AFTER_ROLE.sub(_closed_up, text))
 
 
 def parse_people(text: str) -> tuple[Person, ...] | None:
