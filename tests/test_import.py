@@ -314,7 +314,21 @@ def test_two_files_claiming_the_same_page_are_both_refused(tmp_path):
 def test_invalid_toml_names_the_manifest(tmp_path):
     folder = make_folder(tmp_path, {"a.txt": seed_bytes()}, '[files."a.txt"\ndate = ')
     _, err, _ = run_failing(folder)
-    assert "manifest.toml is not valid TOML" in err
+    assert "manifest.toml: not valid TOML" in err
+
+
+def test_an_unusable_manifest_is_one_line_naming_the_files_it_holds_back(tmp_path):
+    # the operator is told once what is wrong with the manifest, and which pages wait for it,
+    # not the same line again for every page file of the folder
+    files = {"a.txt": seed_bytes(), "b.txt": seed_bytes(SEED_003), "c.txt": seed_bytes(SEED_003)}
+    folder = make_folder(tmp_path, files, '[files."a.txt"\ndate = ')
+    _, err, message = run_failing(folder)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{folder / 'manifest.toml'}: not valid TOML")
+    assert "3 page file(s) was imported (a.txt, b.txt, c.txt)" in lines[0]
+    assert "1 file(s) failed" in message
+    assert not Page.objects.exists()
 
 
 def test_a_page_that_fails_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch):

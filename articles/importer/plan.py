@@ -174,6 +174,7 @@ def make_plan(paths: list[Path], placement: Placement | None = None) -> Plan:
         )
     plan = Plan(errors=list(found.refused))
     manifests: dict[Path, tuple[dict, str | None]] = {}
+    unplaced: dict[Path, list[Path]] = {}  # page files of a folder whose manifest is unusable
     for path in files:
         if placement.given:
             result = _spec_from_entry(path, _placement_entry(placement), "command line")
@@ -184,8 +185,9 @@ def make_plan(paths: list[Path], placement: Placement | None = None) -> Plan:
             entries, manifest_error = manifests[folder]
             manifest = folder / MANIFEST_NAME
             if manifest_error:
-                result = PlanError(path, manifest_error)
-            elif path.name in entries:
+                unplaced.setdefault(folder, []).append(path)
+                continue
+            if path.name in entries:
                 result = _spec_from_entry(path, entries[path.name], f'{manifest} [files."{path.name}"]')
             else:
                 result = PlanError(
@@ -193,6 +195,16 @@ def make_plan(paths: list[Path], placement: Placement | None = None) -> Plan:
                     f"no issue date or page number: add it to {manifest} or pass --date and --page",
                 )
         (plan.errors if isinstance(result, PlanError) else plan.specs).append(result)
+    for folder, paths_here in unplaced.items():
+        # one line for the manifest, not the same line again for each file it holds back
+        names = ", ".join(p.name for p in paths_here[:3]) + (", …" if len(paths_here) > 3 else "")
+        plan.errors.append(
+            PlanError(
+                folder / MANIFEST_NAME,
+                f"{manifests[folder][1]}; so none of the folder's {len(paths_here)} page file(s) "
+                f"was imported ({names})",
+            )
+        )
     if not placement.given:
         _refuse_missing_files(plan, found.folders, manifests)
     _refuse_shared_pages(plan)
@@ -223,19 +235,19 @@ def _refuse_missing_files(plan: Plan, folders: list[Path], manifests: dict) -> N
 def read_manifest(path: Path) -> tuple[dict, str | None]:
     """The manifest's ``files`` tables, or an error line when the manifest cannot be used."""
     if path.is_symlink():
-        return {}, f"{path}: the manifest is a {link_problem(path)}"
+        return {}, f"the manifest is a {link_problem(path)}"
     if not path.exists():
         return {}, None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, f"{path} is not valid TOML: {exc}"
+        return {}, f"not valid TOML: {exc}"
     unknown = set(data) - {"files"}
     if unknown:
-        return {}, f'{path}: unknown top-level key {sorted(unknown)[0]!r} (only [files."NAME"] tables)'
+        return {}, f'unknown top-level key {sorted(unknown)[0]!r} (only [files."NAME"] tables)'
     files = data.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
-        return {}, f'{path}: expected one [files."NAME"] table per page file'
+        return {}, 'expected one [files."NAME"] table per page file'
     return files, None
 
 
