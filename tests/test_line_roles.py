@@ -659,3 +659,63 @@ def test_a_cut_line_with_clauses_at_the_end_of_a_headless_story_is_not_its_headl
     ).articles
     assert second.title == ""
     assert paras(second)[-1] == "同时，各级工会还将开展送温暖活动，对困难职工给予一次"
+
+
+# -- cut body lines that no headline line could be ---------------------------------------------
+
+
+def test_a_line_of_several_clauses_over_a_headline_is_the_rest_of_the_paragraph_above():
+    # a brief with no dateline of its own under a story's cut paragraph: the line of two
+    # clauses is that paragraph's, not the title over the brief's headline
+    parsed = parse_page(
+        page(
+            "本报讯（记者吴海涛）记者日前从辽宁省",
+            "总工会获悉，今年“金秋助学”活动已全面启动，全省各级工会计划资助困难职工子女和农民工",
+            "新疆哈密：劳模工匠进校园",
+            "本报讯 近日，新疆维吾尔自治区哈密市总工会组织10名劳动模范走进哈密职业技术学校。",
+        )
+    )
+    titles = [(a.kicker, a.title, a.subtitle) for a in parsed.articles]
+    assert ("", "新疆哈密：劳模工匠进校园", "") in titles
+    assert any("金秋助学" in p for a in parsed.articles for p in paras(a))
+
+
+def test_a_kicker_of_several_clauses_leading_into_its_title_stays_a_kicker():
+    a = only(
+        page(
+            "企业3次变动联系人，工会工作者反复上门，始终耐心细致——",
+            "“工会没建起来，决不能放弃”",
+            "本报讯（记者李丹青）日前，记者走访了一家新建工会的民营企业。",
+        )
+    )
+    assert (a.kicker, a.title) == (
+        "企业3次变动联系人，工会工作者反复上门，始终耐心细致",
+        "“工会没建起来，决不能放弃”",
+    )
+
+
+def test_a_short_line_closing_a_quotation_it_never_opened_is_cut_text():
+    parsed = parse_page(
+        page(
+            "本报讯 为了练就在方寸之间“",
+            "绣花”的本领，他每天下班后在车间多练两个",
+            "江西九江推行“工会驿站+技能培训”",
+            "本报讯 近日，江西省九江市总工会在工业园区建起12个工会驿站。",
+        )
+    )
+    titles = [(a.kicker, a.title) for a in parsed.articles]
+    assert ("", "江西九江推行“工会驿站+技能培训”") in titles
+
+
+def test_a_short_line_the_text_after_only_finishes_is_cut_text_not_a_subhead():
+    # 2100多名。 opens no paragraph: it ends the sentence of the line before it
+    a = only(
+        page(
+            "倾听是最好的服务",
+            "本报讯 前年，一家纺织企业的几名女职工找到我，说孩子放暑假没人照看。",
+            "全区开办职工子女托管班42个，托管孩子",
+            "2100多名。",
+        )
+    )
+    assert subheads(a) == []
+    assert paras(a)[-1].endswith("托管孩子2100多名。")

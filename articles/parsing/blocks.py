@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .lines import Line, LineRole
-from .sentences import SUBHEAD_MAX, looks_unfinished
+from .sentences import SUBHEAD_MAX, looks_unfinished, starts_inside_quote
 from .text import ends_sentence, starts_lower
 from .words import char_pairs, crossing, crossing_word, end_side, start_side, word_freq, word_list, word_pairs
 
@@ -181,11 +181,18 @@ def _text_after_shorts(lines: list[Line], at: int) -> bool:
     return j > at and j < n and lines[j].role is LineRole.TEXT
 
 
+# a sentence of at most six characters closing the start of a text line (``2100多名。``,
+# ``交友平台。``): no paragraph opens so, it ends the sentence the line before left open
+_FRAGMENT_OPENING = re.compile(r"^[^，,、；;：:。！？!?“”\"‘’（）()]{1,6}[。！？!?]")
+
+
 def _completes(line: Line, after: Line) -> bool:
-    """``after`` goes on the open ``line``: lower punctuation, or a common word across the
-    break (服务中|心1个)."""
+    """``after`` goes on the open ``line``: lower punctuation, a common word across the
+    break (服务中|心1个), or a bare fragment of a sentence opening it (托管孩子 + 2100多名。)."""
     if starts_lower(after.text):
         return True
+    if _FRAGMENT_OPENING.match(after.text) and not line.heading:
+        return True  # (a line marked as a heading heads the text; the fragment is another's)
     return crossing(end_side(line.text)[0], start_side(after.text)[0]) >= COMMON_WORD
 
 
@@ -256,12 +263,25 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     k = line.key
     if looks_unfinished(line.text, k) or _SENTENCE_OPENER.match(k) or _ADVERBIAL_OPENER.match(k):
         return True
+    if starts_inside_quote(k):
+        return True  # (绣花”的本领，…: it closes a quotation opened before it, on a cut line)
     before = lines[at - 1] if at else None
     after = lines[at + 1] if at + 1 < len(lines) else None
-    if _clauses(line.key) > CLAUSES_MAX and (
+    if _clauses(k) > CLAUSES_MAX and (
         after is None or (after.role is not LineRole.SHORT and after.role not in OPENINGS)
     ):
         return True  # several clauses (…，…，…): only a headline line above its story has them
+    if (
+        _clauses(k) > CLAUSES_MAX
+        and not k.endswith(("——", "--"))
+        and after is not None
+        and after.role is LineRole.SHORT
+        and (before is None or before.role is not LineRole.SHORT)
+    ):
+        # ... and at the head of a headline group only a kicker that leads into its title
+        # with a dash (a subtitle under its title may hold several): a line of several
+        # clauses over a headline is the cut end of the text above it
+        return True
     if (
         before is not None
         and before.role is LineRole.SHORT
@@ -330,6 +350,8 @@ def _is_cut_body_line(lines: list[Line], at: int) -> bool:
     if after.role is LineRole.TEXT:
         if before.role is LineRole.TEXT and _CLAUSE_MARK.search(line.key) and len(line.key) > LONG_SUBHEAD:
             return True  # clauses, and longer than a subhead: a paragraph's first line
+        if _FRAGMENT_OPENING.match(after.text) and not line.heading:
+            return True  # the text after only ends the sentence this line leaves open
         return word_freq(crossing_word(line.text, after.text)) >= COMMON_WORD
     if after.role is LineRole.JUMP_FROM:
         # the continued part of a story may carry its headline again over the jump line
