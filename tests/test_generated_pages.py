@@ -45,11 +45,13 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 # found 99.2% -> 99.7%; three stories it now reads right keep a flag they had when wrong.
 # A headline after a signed piece heads the text below: 90.99, silent 65 -> 61 (headless
 # signed briefs now right but flagged 未找到标题: needless 32 -> 34)
-FLOOR_SCORE = 90.99
+# Cut body lines no headline line could be, a short phrase over a much longer headline its
+# banner or kicker: 91.26, silent 61 -> 55
+FLOOR_SCORE = 91.26
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 61
+MAX_SILENT_ERRORS = 55
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
 MAX_NEEDLESS_FLAGS = 34
 

@@ -719,3 +719,31 @@ def test_a_short_line_the_text_after_only_finishes_is_cut_text_not_a_subhead():
     )
     assert subheads(a) == []
     assert paras(a)[-1].endswith("托管孩子2100多名。")
+
+
+def test_a_short_phrase_over_a_much_longer_headline_is_its_banner_or_kicker():
+    # no dash, no markdown: a short phrase over a long statement is the banner (or kicker)
+    # over the title, not a title over its subtitle
+    a = only(
+        page(
+            "工会在行动",
+            "各地工会开展职工冬季运动会",
+            "本报讯（记者赵丽）1月6日，内蒙古自治区第三届职工冰雪运动会在呼伦贝尔开幕。",
+        )
+    )
+    assert (a.kicker, a.title, a.subtitle) == ("工会在行动", "各地工会开展职工冬季运动会", "")
+
+
+def test_a_short_title_over_a_long_subtitle_of_clauses_stays_title_and_subtitle():
+    a = only(
+        page(
+            "北江洪峰过境英德",
+            "市总组织干部职工积极参与抗洪，保障群众生命安全",
+            "本报讯（记者李丹青）连日来，广东英德市总工会组织干部职工参与抗洪。",
+        )
+    )
+    assert (a.kicker, a.title, a.subtitle) == (
+        "",
+        "北江洪峰过境英德",
+        "市总组织干部职工积极参与抗洪，保障群众生命安全",
+    )

@@ -132,6 +132,15 @@ def headline_parts(
             # (``贵州仁怀市总成立专门工作团队，帮助…`` over ``“建会小分队”来了``); a subtitle
             # explains the title, at more length
             return texts[0], texts[1], "", []
+        if (
+            len(keys[0]) <= SHORT_TITLE
+            and len(keys[0]) <= TITLE_SHARE * len(keys[1])
+            and not _CLAUSE_MARK.search(keys[1])
+        ):
+            # a short phrase over a much longer statement: the banner or kicker over its
+            # title (``关爱职工在行动`` over ``多地工会为一线职工送去冬日温暖``); a title over
+            # its subtitle says the news itself, the subtitle adds to it
+            return texts[0], texts[1], "", []
         return "", texts[0], texts[1], []
     return texts[0], texts[1], texts[2], texts[3:]
 
