@@ -361,6 +361,65 @@ class TestRankingAndFilters:
         assert [a.title for a in qs] == ["稿9", "稿8", "稿7", "稿6"]
         assert titles("无此词语") == []
 
+    def test_a_dense_term_reads_the_months_its_window_needs_not_eight(self, monkeypatch):
+        """PostgreSQL: the newest month may hold a single day's issue; the next slice is
+        sized from the matches per day read (here 1 a day, 30 wanted: two months), not per
+        month (which asked for eight, each row of them fetched before the newest are kept)."""
+        if connection.vendor != "postgresql":
+            pytest.skip("the date slices are PostgreSQL's")
+        monkeypatch.setattr(search_index, "WINDOW", 30)
+        newest = datetime.date(2020, 12, 1)
+        for n in range(400):
+            day = newest - datetime.timedelta(days=n)
+            pg = Page.objects.create(issue=Issue.objects.create(date=day), number=1)
+            factories.ArticleFactory(page=pg, title=f"稿{n}", body=[{"type": "paragraph", "text": "工会"}])
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert titles("工会") == [f"稿{n}" for n in range(30)]
+        months = sum(q["sql"].count("~m") for q in ctx.captured_queries)
+        assert months <= 3, [q["sql"][-200:] for q in ctx.captured_queries]
+
+    def test_every_page_of_results_is_the_slice_of_the_whole_ranked_list(self):
+        """PostgreSQL finds a page's ids first and fetches only those rows whole; every
+        slice, filtered or not, is the same as slicing the whole list (ties on date, page
+        and position, head hits, drafts and other columns left out)."""
+        col = factories.ColumnFactory(name="维权在线")
+        rng = random.Random(7)
+        slots = rng.sample([(d, p, n) for d in range(1, 6) for p in range(1, 4) for n in range(1, 5)], 40)
+        for n, (day, page, position) in enumerate(slots):  # created out of print order
+            head = rng.random() < 0.2
+            make(
+                f"稿{n}" + ("工会" if head else ""),
+                body="职工工会" if not head or rng.random() < 0.5 else "",
+                day=day,
+                page=page,
+                position=position,
+                column=col if rng.random() < 0.4 else None,
+                status=Article.Status.DRAFT if rng.random() < 0.1 else Article.Status.PUBLISHED,
+            )
+        for base in (Article.objects.published(), Article.objects.all(), Article.objects.filter(column=col)):
+            qs = search_articles(base.with_page().with_bylines(), "工会")
+            whole = [a.pk for a in search_articles(base, "工会")]
+            assert len(whole) > 20
+            for lo, hi in [(0, 20), (0, 1), (5, 12), (20, 40), (len(whole) - 3, len(whole) + 5)]:
+                assert [a.pk for a in qs[lo:hi]] == whole[lo:hi]
+            assert [a.pk for a in Paginator(qs, 7).page(2)] == whole[7:14]
+            first = qs[:3]
+            assert [a.page.issue.date for a in first] == [a.issue_date for a in first]  # prefetched
+
+    def test_a_page_of_results_fetches_whole_rows_for_that_page_only(self):
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite ranks FTS5 rowids")
+        for n in range(5):
+            make(f"工会{n}", day=n + 1)
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(search_articles(Article.objects.published(), "工会")[:2]) == 2
+        rows, _, page = ctx.captured_queries[-1]["sql"].partition(' IN (SELECT U0."id" ')
+        assert rows.startswith('SELECT "articles_article"."id"') and "LIMIT 2)" in page
+
     def test_a_corrected_issue_date_reorders_results(self):
         make("甲稿工会", day=1)
         make("乙稿工会", day=2)

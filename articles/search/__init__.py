@@ -23,7 +23,6 @@ from collections.abc import Iterable
 
 from django.apps import apps as global_apps
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     F,
@@ -34,6 +33,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.query import ModelIterable
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 from . import index
@@ -111,13 +112,13 @@ def search_articles(queryset: QuerySet, q: str, *, date_after=None, date_before=
         IdIn([article_id for article_id, _, _ in matches])
     )
     if index.vendor() == "postgresql":
-        # Head hits, then the issue date, as one number per id from the index, looked up in
-        # one jsonb parameter: the ORDER BY then needs no join to the issues, and the
-        # planner has no date index to walk past all 190,000 pages for it.
-        ranks = {article_id: hits * 10**8 + (key >> 32) for article_id, hits, key in matches}
-        return queryset.annotate(search_rank=RankOf(ranks)).order_by(
-            "-search_rank", "page_number", "position", "pk"
-        )
+        # Head hits, looked up in one jsonb parameter that holds only the articles with some
+        # (most of a window has none), then the article's own copy of its issue date: no
+        # join to the issues, and no number per id to build, send and look up.
+        hits = {article_id: n for article_id, n, _ in matches if n}
+        order = [F("issue_date").desc(nulls_last=True), "page_number", "position", "pk"]
+        queryset = queryset.annotate(search_head_hits=HeadHits(hits)).order_by("-search_head_hits", *order)
+        return _rows_fetched_for_the_slice(queryset)
     by_hits: dict[int, list[int]] = defaultdict(list)
     for article_id, head_hits, _ in matches:
         by_hits[head_hits].append(article_id)
@@ -151,23 +152,79 @@ def _related_fetched_after_ranking(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(None).prefetch_related(*lookups(related))
 
 
-class RankOf(Func):
-    """PostgreSQL: the number ``ranks`` holds for the row's pk (one jsonb parameter; a
-    jsonb object finds a key by binary search)."""
+class _SlicedRows:
+    """A PostgreSQL search result whose slice (a page of results) is found first by id,
+    then fetched whole.
 
-    output_field = BigIntegerField()
+    Ranking the window reads its (up to 2,000) articles' rank columns, status and
+    publication time, which the covering index ``article_search_rank_idx`` (migration
+    0017) holds, so that part is an index-only scan; but asked for whole rows in one
+    query, PostgreSQL fetches and sorts every candidate's full row (about 2.5 KB: three a
+    table page) to keep 20. So a sliced result runs as ``pk IN (the slice's ids, ranked
+    and cut in a sub-select)``, and only the slice's rows are fetched. Used when the query
+    reads one table (no joins, no ``distinct()``, model rows): the search page's own
+    filters (date, page, column) are columns of the article; anything else runs as it is.
+    """
 
-    def __init__(self, ranks: dict[int, int]):
+    def _fetch_all(self):
+        if self._result_cache is None:
+            rows = self._slice_by_id()
+            if rows is not None:
+                self._result_cache = list(rows._iterable_class(rows))
+        super()._fetch_all()
+
+    def _slice_by_id(self):
+        query = self.query
+        if query.low_mark == 0 and query.high_mark is None:
+            return None
+        if (
+            self._iterable_class is not ModelIterable
+            or query.distinct
+            or query.combinator
+            or query.group_by
+            or query.extra
+            or len(query.alias_map) != 1
+            or not query.order_by
+        ):
+            return None
+        ids = self.values_list("pk", flat=True)  # the same filters, order and slice: ids only
+        rows = self._chain()
+        rows.query.clear_limits()
+        rows.query.where = WhereNode()
+        return rows.filter(pk__in=ids)
+
+
+_SLICED_CLASSES: dict[type, type] = {}
+
+
+def _rows_fetched_for_the_slice(queryset: QuerySet) -> QuerySet:
+    cls = type(queryset)
+    if not issubclass(cls, _SlicedRows):
+        if cls not in _SLICED_CLASSES:
+            _SLICED_CLASSES[cls] = type(cls.__name__, (_SlicedRows, cls), {"__module__": cls.__module__})
+        queryset = queryset._chain()
+        queryset.__class__ = _SLICED_CLASSES[cls]
+    return queryset
+
+
+class HeadHits(Func):
+    """PostgreSQL: how many terms the row's head holds, from ``hits`` (pk -> count, only
+    those above 0) passed as one jsonb parameter (a jsonb object finds a key by binary
+    search); 0 for every other row."""
+
+    output_field = IntegerField()
+
+    def __init__(self, hits: dict[int, int]):
         super().__init__(F("pk"))
-        self.ranks = json.dumps({str(k): int(v) for k, v in ranks.items()})
+        self.hits = json.dumps({str(k): int(v) for k, v in hits.items()})
 
     @cached_property
     def identity(self):  # Django's default hashes every constructor argument, item by item
-        return (self.__class__, self.ranks)
+        return (self.__class__, self.hits)
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"(%s::jsonb ->> ({column})::text)::bigint", [self.ranks, *params]
+        return f"COALESCE((%s::jsonb ->> ({column})::text)::int, 0)", [self.hits, *params]
 
 
 class IdIn(Func):

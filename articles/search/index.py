@@ -42,6 +42,7 @@ and fall back to a slow scan.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -165,7 +166,8 @@ def _pg_window(terms, lo, hi):
         if first is None:
             return []
         bottom, top = _month(first), _month(last)
-        month, span, months_read = top, 1, 0
+        newest_day = _day(min(hi, last))
+        month, span = top, 1
         while month >= bottom and len(out) < limit:
             start = max(bottom, month - span + 1)
             key_lo = max(lo, _month_start_key(start))
@@ -181,14 +183,30 @@ def _pg_window(terms, lo, hi):
                 [*folded, *params, key_lo, key_hi, *check_params, limit - len(out)],
             )
             out.update((row[0], row) for row in cursor.fetchall())
-            months_read += month - start + 1
             month = start - 1
-            # Size the next slice from the density seen so far (enough months for the rest),
-            # growing 2 to 8 times: the newest month may hold only a few days' issues.
-            per_month = len(out) / months_read
-            wanted = (limit - len(out)) / per_month * 1.5 if per_month else float("inf")
-            span = int(min(max(wanted, 2 * span), 8 * span, month - bottom + 1)) if month >= bottom else 1
+            if month < bottom:
+                break
+            # Size the next slice from the density seen so far, per *day* of issues read (the
+            # newest month may hold a single day): enough months for the rest, with a margin.
+            # Every row of a slice is fetched before the newest are kept, so a slice larger
+            # than needed costs in proportion; one too small costs a round trip. Until the
+            # density rests on enough matches, the slices grow at least 2 times; never more
+            # than 8 times.
+            days_read = max(1, newest_day - _day(max(lo, _month_start_key(start))) + 1)
+            per_day = len(out) / days_read
+            wanted = (limit - len(out)) / per_day * SLICE_MARGIN / 30.4 if per_day else float("inf")
+            least = 1 if len(out) >= SURE_DENSITY else 2 * span
+            grown = max(math.ceil(wanted), least) if per_day else 8 * span
+            span = int(min(grown, 8 * span, month - bottom + 1))
     return list(out.values())[:limit]
+
+
+SLICE_MARGIN = 1.25  # read this much more than the density so far says is needed
+SURE_DENSITY = 100  # matches enough to size the next slice by their density alone
+
+
+def _day(key: int) -> int:
+    return (key >> _ID_BITS) - _EPOCH
 
 
 def _month(key: int) -> int:
