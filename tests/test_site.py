@@ -256,7 +256,7 @@ QUERIES = {
     "archive-month": 4,
     "search": 6,
     "search-error": 2,
-    "search-q": 10,  # the index window and its date slices, count, rows, then per relation
+    "search-q": 9,  # the index window and its date slices, count, rows, then per relation of the article
 }
 
 

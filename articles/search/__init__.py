@@ -28,6 +28,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -136,7 +137,8 @@ def _related_fetched_after_ranking(queryset: QuerySet) -> QuerySet:
     The window's 2,000 matches are ranked on the article's own columns. Joined, every one
     of them would first be joined to its page, issue and column (the planner cannot sort
     before the joins), which cost more than the ranking; prefetched, only the rows of the
-    page asked for are looked up, in one query per relation.
+    page asked for are looked up, in one query per relation of the article, which joins
+    what lies beyond it (the page with its issue: one query, not two).
     """
     related = queryset.query.select_related
     if not isinstance(related, dict) or not related:
@@ -149,7 +151,14 @@ def _related_fetched_after_ranking(queryset: QuerySet) -> QuerySet:
             else:
                 yield f"{prefix}{name}"
 
-    return queryset.select_related(None).prefetch_related(*lookups(related))
+    prefetches = []
+    for name, subtree in related.items():
+        if subtree:
+            model = queryset.model._meta.get_field(name).related_model
+            prefetches.append(Prefetch(name, queryset=model._base_manager.select_related(*lookups(subtree))))
+        else:
+            prefetches.append(name)
+    return queryset.select_related(None).prefetch_related(*prefetches)
 
 
 class _SlicedRows:
