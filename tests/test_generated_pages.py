@@ -47,13 +47,16 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 # signed briefs now right but flagged 未找到标题: needless 32 -> 34)
 # Cut body lines no headline line could be, a short phrase over a much longer headline its
 # banner or kicker: 91.26, silent 61 -> 55
-FLOOR_SCORE = 91.26
+# A last clause of a word or two, a quantity closing a line, a brief left open over an
+# advertisement: 92.00, silent 55 -> 48 (two pages' wrong items now right, still flagged:
+# needless 34 -> 36)
+FLOOR_SCORE = 92.00
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 55
+MAX_SILENT_ERRORS = 48
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 34
+MAX_NEEDLESS_FLAGS = 36
 
 
 @pytest.fixture(scope="module")

@@ -747,3 +747,51 @@ def test_a_short_title_over_a_long_subtitle_of_clauses_stays_title_and_subtitle(
         "北江洪峰过境英德",
         "市总组织干部职工积极参与抗洪，保障群众生命安全",
     )
+
+
+def test_a_line_ending_with_a_clause_of_a_word_or_two_is_no_kicker():
+    # …施工现场，气温 (+ 已超过38摄氏度 elsewhere): a headline's clause is a whole phrase
+    parsed = parse_page(
+        page(
+            "本报讯 连日来，河北省邢台市各级工会组织开展夏季“送清凉”活动。",
+            "在邢台经济开发区一处高架桥施工现场，气温",
+            "福建三明推进产业工人队伍建设改革",
+            "本报讯（记者李丹青）近日，福建省三明市总工会召开产业工人队伍建设改革推进会。",
+        )
+    )
+    last = parsed.articles[-1]
+    assert (last.kicker, last.title) == ("", "福建三明推进产业工人队伍建设改革")
+    assert any(p.endswith("施工现场，气温") for a in parsed.articles for p in paras(a))
+
+
+def test_a_brief_left_open_over_an_advertisement_keeps_its_box_open():
+    parsed = parse_page(
+        page(
+            "信息快递",
+            "兰州举办职工厨艺大赛",
+            "本报讯 甘肃省兰州市总工会日前举办职工厨艺大赛，比赛",
+            "广告",
+            "设中式烹调、中式面点两个项目。",
+            "南宁为快递小哥送上冬衣",
+            "本报讯 广西壮族自治区南宁市总工会近日为全市1200名快递员送上防寒冬衣。",
+        )
+    )
+    assert [(a.column, a.title) for a in parsed.articles] == [
+        ("信息快递", "兰州举办职工厨艺大赛"),
+        ("信息快递", "南宁为快递小哥送上冬衣"),
+    ]
+
+
+def test_a_subtitle_ending_with_a_quantity_is_whole():
+    # 覆盖职工4.6万人: a number with its unit closes the phrase, the line is no cut body line
+    a = only(
+        page(
+            "河北邢台市总为一线职工送去“清凉套餐”",
+            "今年夏季共走访慰问企业310家，覆盖职工4.6万人",
+            "本报讯（记者周丽霞）连日来，河北省邢台市各级工会组织开展夏季“送清凉”活动。",
+        )
+    )
+    assert (a.title, a.subtitle) == (
+        "河北邢台市总为一线职工送去“清凉套餐”",
+        "今年夏季共走访慰问企业310家，覆盖职工4.6万人",
+    )

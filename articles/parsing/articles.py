@@ -514,7 +514,8 @@ class ArticleBuilder:
             self.current_or_new().article.continued_to_page = line.page
         elif role is LineRole.AD:
             self.page_warnings.append("广告：本版含广告")
-            self.banner = None
+            if self.current is None or self.current.open_end() is None:
+                self.banner = None  # (a brief left open goes on past the advertisement)
         elif role is LineRole.REGION:
             self.subhead(line.text)
         elif role in (LineRole.BYLINE, LineRole.AUTHOR):

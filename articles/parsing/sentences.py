@@ -18,6 +18,13 @@ DANGLING = frozenset("的该和与及对在把被将从向为以于是让使给�
 # 是 … a verb's result … 的, in the last clause: …是怎样炼成的, …是干出来的, …是这样做成的
 _SHI_DE = re.compile(r"是[^，,、；;：:]{0,8}(?:成|来|出)的$")
 
+# the clause after a line's last clause mark, and the shortest a headline's clause is
+_LAST_CLAUSE = re.compile(r"[，,；;]([^，,；;]*)$")
+SHORT_CLAUSE = 3
+
+# a number with its unit ending a line (4.6万人, 1600余个, 1.5万人次)
+_QUANTITY_END = re.compile(r"\d(?:[万亿千百]|余|多)*[\u4e00-\u9fff]次?$")
+
 _HANGING_ONE = ("的一", "了一", "是一", "这一", "那一", "每一")
 
 SPACED_PARTS = re.compile(r"\S[ \u3000]+\S")
@@ -38,8 +45,11 @@ def looks_unfinished(text: str, k: str | None = None) -> bool:
         return True  # 开展的一: a numeral waiting for its measure word (一项, 一次)
     if not is_cjk(k[-1]):
         return False
-    if len(k) >= 2 and k[-2].isdigit():
-        return False
+    last_clause = _LAST_CLAUSE.search(k)
+    if last_clause is not None and len(last_clause.group(1)) <= SHORT_CLAUSE:
+        return True  # …施工现场，气温 / …，为返岗: a headline's clause is a whole phrase
+    if (len(k) >= 2 and k[-2].isdigit()) or _QUANTITY_END.search(k):
+        return False  # a quantity closes its phrase: 覆盖职工4.6万人, 惠及1.5万人次
     if SPACED_PARTS.search(text):  # parts set apart by spaces: a headline
         return False
     has_comma = "," in k or "，" in k or "、" in k
