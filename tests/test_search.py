@@ -380,6 +380,24 @@ class TestRankingAndFilters:
         months = sum(q["sql"].count("~m") for q in ctx.captured_queries)
         assert months <= 3, [q["sql"][-200:] for q in ctx.captured_queries]
 
+    def test_early_in_a_month_the_first_slice_reaches_into_the_month_before(self, monkeypatch):
+        """PostgreSQL: a newest month of one day's issue is read with the month before it,
+        so the window of a term found once a day is one slice, not a day and then a guess."""
+        if connection.vendor != "postgresql":
+            pytest.skip("the date slices are PostgreSQL's")
+        monkeypatch.setattr(search_index, "WINDOW", 25)
+        newest = datetime.date(2020, 12, 1)
+        for n in range(90):
+            day = newest - datetime.timedelta(days=n)
+            pg = Page.objects.create(issue=Issue.objects.create(date=day), number=1)
+            factories.ArticleFactory(page=pg, title=f"稿{n}", body=[{"type": "paragraph", "text": "工会"}])
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert titles("工会") == [f"稿{n}" for n in range(25)]
+        slices = [q["sql"] for q in ctx.captured_queries if "~m" in q["sql"]]
+        assert len(slices) == 1 and "~m202011" in slices[0] and "~m202012" in slices[0], slices
+
     def test_every_page_of_results_is_the_slice_of_the_whole_ranked_list(self):
         """PostgreSQL finds a page's ids first and fetches only those rows whole; every
         slice, filtered or not, is the same as slicing the whole list (ties on date, page

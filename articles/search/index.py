@@ -167,7 +167,11 @@ def _pg_window(terms, lo, hi):
             return []
         bottom, top = _month(first), _month(last)
         newest_day = _day(min(hi, last))
-        month, span = top, 1
+        # The first slice is the newest month, and the one before while the newest holds
+        # less than FIRST_SLICE_DAYS days of issues (early in a month): a density measured
+        # on a day or two sizes the next slice by guesswork.
+        newest_month_days = newest_day - _day(max(lo, _month_start_key(top))) + 1
+        month, span = top, 1 if newest_month_days >= FIRST_SLICE_DAYS else 2
         while month >= bottom and len(out) < limit:
             start = max(bottom, month - span + 1)
             key_lo = max(lo, _month_start_key(start))
@@ -203,6 +207,7 @@ def _pg_window(terms, lo, hi):
 
 SLICE_MARGIN = 1.25  # read this much more than the density so far says is needed
 SURE_DENSITY = 100  # matches enough to size the next slice by their density alone
+FIRST_SLICE_DAYS = 28  # the first slice covers at least this many days of issues, if there are
 
 
 def _day(key: int) -> int:
