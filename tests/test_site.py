@@ -466,8 +466,8 @@ def test_ocr_text_is_escaped_everywhere(client, db):
 def test_list_rows_are_escaped_like_the_templates(client, db):
     """The lists rendered in Python (issue, column, person, page) escape every value as the
     templates do: titles, subtitles, kickers, column and people's names, quotes included."""
-    page = factories.PageFactory(issue=factories.IssueFactory(date=DAY), number=3)
     evil = "<i>\"引\" & '号'</i>"
+    page = factories.PageFactory(issue=factories.IssueFactory(date=DAY), number=3, name=f"版名{evil}")
     escaped = "&lt;i&gt;&quot;引&quot; &amp; &#x27;号&#x27;&lt;/i&gt;"
     column = factories.ColumnFactory(name=f"栏目{evil}")
     art = factories.ArticleFactory(
@@ -492,6 +492,8 @@ def test_list_rows_are_escaped_like_the_templates(client, db):
             assert text + escaped in body, (url, text)
         if url != page.get_absolute_url():
             assert "引题" + escaped in body, url
+        if url == "/2020/10/23/":  # the issue's pages, rendered in Python too
+            assert f'<a href="{page.get_absolute_url()}">03版 · 版名{escaped}</a></h2>' in body
         assert (
             f'<span class="role">记者</span> <a href="{person.get_absolute_url()}">记{escaped}</a>' in body
         ), url

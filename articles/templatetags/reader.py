@@ -191,6 +191,30 @@ def article_items(items, heading: str = "h2", show_column: bool = False) -> str:
     return SafeString("".join(parts))
 
 
+@register.simple_tag
+def issue_sections(pages) -> str:
+    """The issue page's pages (rows of ``articles.rows.issue_page``), each a ``<section>``:
+    its linked label and name, its articles (:func:`article_items`) and how many photos it
+    has, every value escaped (one string join instead of a template loop of a dozen tags and
+    variables a page)."""
+    parts = []
+    for p in pages:
+        number, url = int(p["number"]), escape(p["url"])
+        name = f" · {escape(p['name'])}" if p["name"] else ""
+        photos = (
+            f'<p class="photo-count"><a href="{url}#photos">本版图片 {int(p["photo_count"])} 张</a></p>'
+            if p["photo_count"]
+            else ""
+        )
+        parts.append(
+            f'\n<section class="issue-page" aria-labelledby="page-{number}-title">\n'
+            f'  <h2 id="page-{number}-title"><a href="{url}">{escape(p["label"])}{name}</a></h2>\n'
+            f'  <ul class="article-list">\n    {article_items(p["articles"], "h3", True)}\n  </ul>\n'
+            f"  {photos}\n</section>\n"
+        )
+    return SafeString("".join(parts))
+
+
 @register.simple_tag(takes_context=True)
 def page_query(context, number) -> str:
     """The current query string with ?p= set to ``number`` (for pagination links)."""
