@@ -50,13 +50,17 @@ FIXED_SEEDS = range(1000, 1080)  # the pages CI parses
 # A last clause of a word or two, a quantity closing a line, a brief left open over an
 # advertisement: 92.00, silent 55 -> 48 (two pages' wrong items now right, still flagged:
 # needless 34 -> 36)
-FLOOR_SCORE = 92.00
+# Reading order (a block that cannot open a paragraph, text after a signed piece, long words
+# across a break, the holder of a likely rest flagged): 92.67, wrong items 144 -> 135, silent
+# 48 -> 47; needless 36 -> 43: far joins now made and right but flagged (按词表拼接) — the
+# items right and unflagged rose 365 -> 369
+FLOOR_SCORE = 92.67
 FLOOR_ARTICLES_FOUND = 0.997
 FLOOR_PHOTOS_FOUND = 0.99
 MAX_TEXT_LOST = 27  # characters of article text nowhere in the parse, over all fixed pages
-MAX_SILENT_ERRORS = 48
+MAX_SILENT_ERRORS = 47
 # right items flagged for review anyway: fewer silent errors must not be bought by flagging all
-MAX_NEEDLESS_FLAGS = 36
+MAX_NEEDLESS_FLAGS = 43
 
 
 @pytest.fixture(scope="module")

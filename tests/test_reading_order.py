@@ -289,3 +289,114 @@ def test_a_paragraph_that_may_be_the_rest_of_an_open_end_is_flagged_where_it_sta
     assert paras(first) == ["近日，某市总工会为全市30个一线班组"]
     assert paras(second)[-1] == "配送图书1.2万册，内容涵盖技术技能、文化艺术等类别。"
     assert first.needs_review and second.needs_review
+
+
+# -- a block that cannot open a paragraph, wherever it stands ------------------------------------
+
+
+def test_the_rest_of_a_list_after_another_story_continues_the_list_it_breaks_off():
+    # ``就餐、洗浴等服务。`` opens in the middle of a list (an item and 、): no paragraph opens
+    # so, so although it follows another story's finished paragraph it is the rest of the
+    # open ``…提供休息、``
+    first, second = parse_page(
+        page(
+            "湖南株洲建起货车司机之家",
+            "本报讯 株洲市总工会在物流园区建起10个“司机之家”，为司机提供休息、",
+            "某县总工会开办暑期托管班",
+            "本报讯（记者王伟）某县总工会近日开办职工子女暑期托管班。",
+            "就餐、洗浴等服务。",
+        )
+    ).articles
+    assert paras(first) == ["株洲市总工会在物流园区建起10个“司机之家”，为司机提供休息、就餐、洗浴等服务。"]
+    assert paras(second) == ["某县总工会近日开办职工子女暑期托管班。"]
+
+
+def test_a_word_or_two_closing_a_sentence_is_the_rest_of_one_begun_elsewhere():
+    # ``关键。近年来，…`` opens with the last word of a sentence: it continues ``…之路的``
+    first, second = parse_page(
+        page(
+            "技能人才待遇要“看得见”",
+            "■王五",
+            "提高技能人才待遇，是吸引更多年轻人走技能成才之路的",
+            "某县总工会开办暑期托管班",
+            "本报讯（记者王伟）某县总工会近日开办职工子女暑期托管班。",
+            "关键。近年来，各地陆续出台政策，推动技能等级与薪酬挂钩。",
+        )
+    ).articles
+    assert paras(first) == [
+        "提高技能人才待遇，是吸引更多年轻人走技能成才之路的关键。近年来，各地陆续出台政策，推动技能等级与薪酬挂钩。"
+    ]
+    assert paras(second) == ["某县总工会近日开办职工子女暑期托管班。"]
+
+
+def test_text_after_a_signed_piece_continues_an_open_end():
+    # ``…14项。（沈佳）`` signs its piece: the text after it is not that piece's next paragraph,
+    # so it goes on with the sentence left open before (还将|新建: no word across the break)
+    first, second = parse_page(
+        page(
+            "湖北宜昌为货车司机开设“司机之家”",
+            "本报讯 宜昌市总工会有关负责人表示，今年全市还将",
+            "某县总工会为职工免费体检",
+            "本报讯 某县总工会为职工免费体检，项目包括血常规等14项。（沈佳）",
+            "新建5个“司机之家”，基本覆盖主要物流园区和高速公路服务区。",
+        )
+    ).articles
+    assert paras(first) == [
+        "宜昌市总工会有关负责人表示，今年全市还将新建5个“司机之家”，基本覆盖主要物流园区和高速公路服务区。"
+    ]
+    assert paras(second) == ["某县总工会为职工免费体检，项目包括血常规等14项。"]
+    assert [c.name for c in second.bylines] == ["沈佳"]
+
+
+def test_a_long_word_across_the_break_joins_a_rest_printed_after_another_story():
+    # 物流|园区 makes 物流园区, a rare word in the list but one of four characters, which no
+    # two pieces make by chance: the block after the other story's finished paragraph is the
+    # rest of the open end
+    first, second = parse_page(
+        page(
+            "湖北宜昌为货车司机开设“司机之家”",
+            "本报讯 今年全市还将新建5个“司机之家”，基本覆盖主要物流",
+            "某县总工会开办暑期托管班",
+            "本报讯（记者王伟）某县总工会近日开办职工子女暑期托管班。",
+            "园区和高速公路服务区。",
+        )
+    ).articles
+    assert paras(first) == ["今年全市还将新建5个“司机之家”，基本覆盖主要物流园区和高速公路服务区。"]
+    assert paras(second) == ["某县总工会近日开办职工子女暑期托管班。"]
+
+
+def test_a_line_that_cannot_be_a_paragraph_where_it_stands_flags_the_story_holding_it():
+    # ``…施工工地，`` stops on a comma, and ``邀请…`` (no word across, nothing in common) is not
+    # joined to it; but it follows the other story's open paragraph, where it cannot be that
+    # story's next paragraph either: it stays there, and that story is flagged too
+    first, second = parse_page(
+        page(
+            "“职工小课堂”开进工地",
+            "本报讯 日前，某区总工会把“职工小课堂”开进地铁施工工地，",
+            "某县总工会为职工免费体检",
+            "本报讯 某县总工会为职工免费体检，项目包括血",
+            "邀请安全生产专家为200多名建筑工人讲解安全操作规程。",
+            "常规、肝功能等14项。",
+        )
+    ).articles
+    assert paras(first) == ["日前，某区总工会把“职工小课堂”开进地铁施工工地，"]
+    assert first.needs_review
+    assert paras(second)[0] == "某县总工会为职工免费体检，项目包括血常规、肝功能等14项。"
+    assert any(w.startswith("段落归属存疑") for w in second.warnings)
+
+
+def test_a_paragraph_after_a_finished_one_is_not_flagged_for_an_end_that_lost_its_rest():
+    # the open end had a continuation to weigh and lost it; the other story's paragraph after
+    # its finished one may well be its own: that story is not flagged for it
+    first, second = parse_page(
+        page(
+            "“职工小课堂”开进工地",
+            "本报讯 日前，某区总工会把“职工小课堂”开进地铁施工工地，",
+            "某县总工会开办暑期托管班",
+            "本报讯（记者王伟）某县总工会近日开办职工子女暑期托管班。",
+            "托管班每天开放8小时，安排专人照看。",
+        )
+    ).articles
+    assert first.needs_review
+    assert paras(second)[-1] == "托管班每天开放8小时，安排专人照看。"
+    assert not second.needs_review

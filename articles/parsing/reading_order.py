@@ -30,10 +30,10 @@ from .blocks import LONG_SUBHEAD, ShortRun
 from .lines import JUMP_RE, Line, LineRole
 from .sentences import SPACED_PARTS as _SPACED_PARTS
 from .sentences import starts_inside_quote, starts_mid_sentence
-from .text import LOWER_START, ends_sentence, is_cjk, key
+from .text import LOWER_START, ends_sentence, is_cjk, key, signed
 from .words import (
     char_pairs,
-    crossing,
+    crossing_span,
     crossing_word,
     end_side,
     start_side,
@@ -44,7 +44,9 @@ from .words import (
 
 # -- scores of one join (an open end and a block that may continue it) -------------------------
 CROSSING_WORD = 2.5  # a common word formed across the break (加|强 → 加强)
-RARE_CROSSING_WORD = 1.0  # a rare one (fewer than COMMON_WORD in the word list)
+LONG_CROSSING_WORD = 3.0  # a common one of three or four characters; a rare one counts as a common
+# word of two (物流|园区 → 物流园区, rare in the list: pieces seldom make one by chance)
+RARE_CROSSING_WORD = 1.5  # a rare one (fewer than COMMON_WORD in the word list)
 COMMON_WORD = 500
 WORD_EDGE = 0.5  # each side of the break that ends / starts with a whole word
 CUT_WORD = 1.0  # the end is cut inside a word (it does not end with one) …
@@ -62,6 +64,7 @@ TOPIC = 3.0  # … times the difference of the two shares
 TOPIC_SAMPLE = 40  # the wording of a block: the character pairs of its opening characters
 LIKELY_AFFINITY = 0.5  # a join needing more topic evidence than this is not weighed (rare)
 JOIN_MIN = 0.5  # a join scoring less than this is never made
+NO_JOIN = float("-inf")  # the bound of a join that cannot be made without a word across
 # -- confidence of a join: how much better the best assignment is than the best without it -----
 KEEP = 0.15  # less: the block stays where it is, both sides flagged
 SURE = 1.0  # less: joined and flagged
@@ -74,8 +77,10 @@ GUESS_MIN = 0.0
 GUESS_MARGIN = 0.3
 GUESS_REACH = 8
 # an open end left as it stands: the line likeliest to be its rest, scoring at least this,
-# stays where it is and the story it sits under is flagged
-SUSPECT_MIN = -1.0  # text blocks after the end weighed for it
+# stays where it is and the story it sits under is flagged — only a line that cannot be a
+# paragraph where it stands (it opens mid-sentence, or follows an open, signed or closed piece)
+SUSPECT_MIN = -1.0
+SUSPECT_NOTE = "段落归属存疑，可能是他文的下文："  # the warning on the story holding it
 
 
 @dataclass(slots=True)
@@ -187,17 +192,14 @@ def reading_order(blocks: list[Line | ShortRun]) -> ReadingOrder:
             # the sentence stops and nothing on the page goes on with it: read on as it stands
             notes[id(blocks[e])] = [f"段落未完，未找到下文：…{end_texts[e][-8:]}"]
             # the line that would read on from it best stays where it is, but the story it
-            # sits under may hold it wrongly: that story is flagged too
-            suspect = (
-                None
-                if edges.get(e)
-                else _likeliest_rest(
-                    blocks, e, heads, end_texts[e], claimed, lone_shorts, topics, suspect=True
-                )
+            # sits under may hold it wrongly: that story is flagged too (also when the end had
+            # continuations to weigh and lost them, and whatever word it stops on)
+            suspect = _likeliest_rest(
+                blocks, e, heads, end_texts[e], claimed, lone_shorts, topics, suspect=True, weighed=e in edges
             )
             if suspect is not None:
                 mark = f"…{end_texts[e][-4:]}|{_text(blocks[suspect])[:4]}…"
-                notes.setdefault(id(blocks[suspect]), []).append(f"段落归属存疑，可能是他文的下文：{mark}")
+                notes.setdefault(id(blocks[suspect]), []).append(f"{SUSPECT_NOTE}{mark}")
     as_text = body | {id(blocks[i]) for pair in joins.items() for i in pair if i in lone_shorts}
     order = _reorder(blocks, joins, as_text)
     return ReadingOrder(order, {id(blocks[h]) for h in joins.values()}, notes, as_text)
@@ -212,18 +214,26 @@ def _likeliest_rest(
     lone_shorts: set[int],
     topics: _Topics | None,
     suspect: bool = False,
+    weighed: bool = False,
 ) -> int | None:
     """For an open end no block surely continues and that ends with a whole word (of two
     characters or more: ``…班组``, not ``…建设提``, which a verb's object must complete): the one
     text line that reads on from it much better than any other (scored as any join, at
     least ``GUESS_MIN``, ahead of the next by ``GUESS_MARGIN``), printed after a finished
     paragraph of another story (where the rest of a cut paragraph lands when another
-    story's block comes between); else None.  With ``suspect``: the likeliest such line,
-    however weak (scoring at least ``SUSPECT_MIN``), to flag the story it sits under."""
+    story's block comes between); else None.  With ``suspect``, for an open end left as it
+    stands: the likeliest such line, however weak (scoring at least ``SUSPECT_MIN``), to flag
+    the story it sits under.  For an end that had continuations to weigh (``weighed``) and
+    lost them, or that stops inside a word, only a line that cannot be a paragraph where it
+    stands counts — it opens mid-sentence, or follows an open paragraph, a signed or closed
+    piece: a line after a finished paragraph may well be its story's own, and flagging it
+    would flag stories at random."""
     if e in lone_shorts or topics is None:
         return None
-    if not tail_is_word(end_text):
+    whole = tail_is_word(end_text)
+    if not suspect and not whole:
         return None  # it may stop inside a word: only a block completing it is its rest
+    placed_only = weighed or not whole
     tail, tail_word = end_side(end_text)
     starts: dict[int, tuple[str, bool, float, float]] = {}
     scored: list[tuple[float, int]] = []
@@ -234,6 +244,12 @@ def _likeliest_rest(
         before = blocks[h - 1]
         if not isinstance(before, Line) or topics.start[h] <= e:
             continue  # after a headline (its story's opening), or in the end's own story
+        if suspect and placed_only:
+            side = starts.get(h)
+            if side is None:
+                side = starts[h] = _start_facts(blocks, h)
+            if side[3] > 0:
+                continue  # it may well be a paragraph where it stands (after a finished one)
         score, _ = _join_score(blocks, starts, e, h, tail, tail_word, 0.0, False, lone_shorts, topics)
         scored.append((score, h))
     if not scored:
@@ -427,7 +443,7 @@ def _score_joins(
         tail_edge = WORD_EDGE if tail_word else cut
         last = tail[-1:]
         if glances is None:
-            glances = [_glance(blocks, h, lone_shorts) for h in heads]
+            glances = [_glance(blocks, h, lone_shorts, starts) for h in heads]
         # the word, punctuation and place evidence first; the wording of the stories (dearer
         # to weigh) only for an end that has no sure continuation that way
         scores: dict[int, float] = {}  # the joins scored in the first round, kept for the second
@@ -444,7 +460,7 @@ def _score_joins(
                 # topic evidence when the block sits under another story
                 affinity = None
                 if not (last and first_char and last + first_char in pairs):
-                    if bound < 0 or (shortish and not lower):
+                    if bound == NO_JOIN or (shortish and not lower):
                         continue
                     most = tail_edge + bound - min(BETWEEN * (h - e - 1), BETWEEN_MAX)
                     if most <= JOIN_MIN:
@@ -497,13 +513,19 @@ def _join_score(
     if side is None:
         side = starts[h] = _start_facts(blocks, h)
     head, head_word, opening, after = side
-    word = crossing(tail, head)
+    word, length = crossing_span(tail, head)
     common = word >= COMMON_WORD
     plain = common or opening == LOWER
     if (short_end or h in lone_shorts) and not plain:
         return -1.0, False
     if word:
-        score = CROSSING_WORD if common else RARE_CROSSING_WORD
+        score = (
+            (LONG_CROSSING_WORD if common else CROSSING_WORD)
+            if length >= 3
+            else CROSSING_WORD
+            if common
+            else RARE_CROSSING_WORD
+        )
     else:
         score = (WORD_EDGE if tail_word else cut) + WORD_EDGE * head_word
     score += opening
@@ -515,19 +537,27 @@ def _join_score(
     return score, plain
 
 
-def _glance(blocks: list[Line | ShortRun], h: int, lone_shorts: set[int]) -> tuple[str, bool, float]:
+def _glance(
+    blocks: list[Line | ShortRun],
+    h: int,
+    lone_shorts: set[int],
+    starts: dict[int, tuple[str, bool, float, float]],
+) -> tuple[str, bool, float]:
     """What block ``h`` shows at a glance: its first character if a CJK one, whether it
     opens with lower punctuation, and the most a join to it can score without a word across
-    the break (a start word, the opening, the cost of the jump; -1 for a lone short line,
+    the break (a start word, the opening, the cost of the jump; ``NO_JOIN`` for a lone short line,
     which needs a word or lower punctuation)."""
     text = _text(blocks[h])
     first = text[:1]
     cjk = first if is_cjk(first) else ""
     lower = first in LOWER_START
     if h in lone_shorts and not lower:
-        return cjk, False, -1.0
-    opening = LOWER if lower else MID_SENTENCE
-    return cjk, lower, WORD_EDGE + opening - _jump_cost(blocks, h)
+        return cjk, False, NO_JOIN
+    side = starts.get(h)
+    if side is None:
+        side = starts[h] = _start_facts(blocks, h)
+    _, _, opening, after = side
+    return cjk, lower, WORD_EDGE + opening - after
 
 
 def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
@@ -543,9 +573,17 @@ def _jump_cost(blocks: list[Line | ShortRun], h: int) -> float:
         return 0.0  # the piece before it is closed: the block is not its next paragraph
     if h >= 2 and _is_tip(blocks[h - 2]):
         return 0.0  # a reading tip's box sits between the halves
-    if before.role in (LineRole.TEXT, LineRole.DATELINE) and not ends_sentence(before.text):
-        return 0.0
+    if before.role in (LineRole.TEXT, LineRole.DATELINE) and (
+        not ends_sentence(before.text) or _ends_signed(before.text)
+    ):
+        return 0.0  # the paragraph before it is open, or signed (…14项。（沈佳）): its piece is closed
     return AFTER_FINISHED
+
+
+def _ends_signed(text: str) -> bool:
+    """A paragraph closed by a bracket of names after its last sentence (``…14项。（沈佳）``)."""
+    text = text.rstrip()
+    return text[-1:] in ("）", ")") and signed(text)
 
 
 def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, float, float]:
@@ -556,11 +594,24 @@ def _start_facts(blocks: list[Line | ShortRun], h: int) -> tuple[str, bool, floa
     head, head_word = start_side(text)
     if text[:1] in LOWER_START:
         opening = LOWER
-    elif starts_mid_sentence(text) or starts_inside_quote(text):
+    elif starts_mid_sentence(text) or starts_inside_quote(text) or _opens_list_item(text):
         opening = MID_SENTENCE
     else:
-        opening = 0.0
-    return head, head_word, opening, _jump_cost(blocks, h)
+        return head, head_word, 0.0, _jump_cost(blocks, h)
+    # a block that cannot open a paragraph is no paragraph of its own wherever it stands:
+    # after a finished paragraph or a headline it is still the rest of a cut one
+    return head, head_word, opening, 0.0
+
+
+# a short item and an enumeration comma (就餐、洗浴… 常规、肝功能…): the middle of a list, which
+# no paragraph opens with (an enumerator does: 一、 (二)、 3、); or a word or two and the end of
+# a sentence (关键。近年来…): the close of a sentence begun elsewhere
+_LIST_ITEM = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:、|[。！？!?](?!”))")
+_ENUMERATOR = re.compile(r"^[一二三四五六七八九十百零〇]+、")
+
+
+def _opens_list_item(text: str) -> bool:
+    return bool(_LIST_ITEM.match(text)) and not _ENUMERATOR.match(text)
 
 
 def _assign(

@@ -212,19 +212,24 @@ def crossing(tail: str, head: str) -> int:
     (``end_side``, ``start_side``) is in the word list: 0 when no word crosses — or when
     the joined text reads better without one (``能马上|前年``: 马上 + 前年 beat 上前, the
     break falls between two words; ``要求加|强管理``: 加强 wins, the break is inside it)."""
+    return crossing_span(tail, head)[0]
+
+
+def crossing_span(tail: str, head: str) -> tuple[int, int]:
+    """``crossing`` and the length of the word it found (``(0, 0)`` when none crosses)."""
     if not tail or not head or not may_cross(tail, head):
-        return 0
+        return 0, 0
     words = _loaded or word_list()
     joined = tail + head
-    best = 0
+    best = length = 0
     for i, j in _SPANS[len(tail), len(head)]:
         n = words.get(joined[i:j], 0)
         if n > best:
-            best = n
+            best, length = n, j - i
     # (only a whole word on either side of the break can read better than the crossing one)
     if best and (tail[-2:] in words or head[:2] in words) and not _segment_crosses(joined, len(tail), words):
-        return 0
-    return best
+        return 0, 0
+    return best, length
 
 
 _UNKNOWN = 0.5  # the count given to a character the word list does not hold
