@@ -795,3 +795,13 @@ def test_a_subtitle_ending_with_a_quantity_is_whole():
         "河北邢台市总为一线职工送去“清凉套餐”",
         "今年夏季共走访慰问企业310家，覆盖职工4.6万人",
     )
+
+
+def test_text_under_a_banner_with_no_headline_is_a_piece_of_the_box_not_of_the_story_above():
+    story = "本报讯（记者柳岩）吉林省总工会日前召开会议，部署“两节”期间帮扶工作。"
+    brief = "近日，某市总工会举办职工书法作品展，展出作品200余幅。（王芳）"
+    first, second = parse_page(page("各地工会送温暖活动有声有色", story, "简讯", brief)).articles
+    assert paras(first) == [story.split("）", 1)[1]]
+    assert second.column == "简讯"
+    assert paras(second) == [brief.removesuffix("（王芳）")]
+    assert second.needs_review  # its headline was not found

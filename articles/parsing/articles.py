@@ -160,10 +160,12 @@ class ArticleBuilder:
         self.tip = ""  # a reading tip waiting for its article
         self.page_warnings: list[str] = []
         self.fresh = False  # the next text starts a new paragraph (after a jump line)
+        self.box_opened = False  # a banner (简讯) was read and no piece has begun under it
 
     # -- drafts ---------------------------------------------------------------------------
     def new_draft(self, headless: bool) -> Draft:
         draft = Draft(position=len(self.drafts))
+        self.box_opened = False
         draft.article.column, self.column = self.column, None
         if draft.article.column is None and self.banner:
             draft.article.column = self.banner
@@ -237,6 +239,10 @@ class ArticleBuilder:
         if end is not None:
             end.text += text
             return
+        if self.box_opened and self.current is not None:
+            # text under a banner that no headline opened: a piece of the box (its headline
+            # not found), never more of the story read before the box
+            self.new_draft(headless=True).boxed = False  # in the box, though no dateline opens it
         draft = self.current_or_new()
         if starts_lower(text):
             draft.article.warnings.append(f"无法归位的片段：{text[:12]}…")
@@ -499,6 +505,7 @@ class ArticleBuilder:
             self.banner = None
         elif role is LineRole.BANNER:
             self.banner = line.label
+            self.box_opened = True
         elif role is LineRole.EDITOR_NOTE:
             self.editor_note(line)
         elif role is LineRole.TIP:
