@@ -805,3 +805,24 @@ def test_text_under_a_banner_with_no_headline_is_a_piece_of_the_box_not_of_the_s
     assert second.column == "简讯"
     assert paras(second) == [brief.removesuffix("（王芳）")]
     assert second.needs_review  # its headline was not found
+
+
+def test_a_piece_of_another_column_inside_an_open_brief_does_not_end_the_box():
+    # the box's brief is cut mid-sentence when the other column's piece begins: the box goes
+    # on after that piece (the two are interleaved), its next brief is still one of it
+    parsed = parse_page(
+        page(
+            "简讯",
+            "昆明为户外劳动者送去防晒用品",
+            "本报讯 云南省昆明市总工会近日为全市环卫工人送去遮阳帽、防晒袖套和清凉",
+            "【工会博览】",
+            "青岛职工技能培训实行“点单制”",
+            "山东省青岛市总工会今年推行职工技能培训“点单制”，由企业根据生产需要提出培训需求。",
+            "呼和浩特举办职工书法展",
+            "本报讯 内蒙古自治区呼和浩特市首届职工书法作品展日前在市工人文化宫开展。",
+        )
+    )
+    columns = {a.title: a.column for a in parsed.articles}
+    assert columns["昆明为户外劳动者送去防晒用品"] == "简讯"
+    assert columns["青岛职工技能培训实行“点单制”"] == "工会博览"
+    assert columns["呼和浩特举办职工书法展"] == "简讯"

@@ -502,7 +502,9 @@ class ArticleBuilder:
         role = line.role
         if role is LineRole.COLUMN:
             self.column = line.label
-            self.banner = None
+            cur = self.current
+            if cur is None or not cur.boxed or cur.open_end() is None:
+                self.banner = None  # (a brief left open: the box goes on after that piece)
         elif role is LineRole.BANNER:
             self.banner = line.label
             self.box_opened = True
