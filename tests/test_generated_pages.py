@@ -293,6 +293,27 @@ def test_interleaving_and_continuations_after_others_are_told_apart():
     assert sum(both <= t for t in tags) < sum(bool(both & t) for t in tags)
 
 
+def test_a_headline_is_moved_after_its_first_paragraph_and_also_further_down():
+    """The paper prints a story's dateline and first paragraphs before its headline: the
+    generator moves a headline after the first paragraph, and on other pages after a later
+    one (down to the story's end), so the bench measures both."""
+    depths = set()
+    for seed in range(300):
+        page = make_page(seed)
+        if Perturbation.HEADLINE_AFTER_PARAGRAPH not in page.perturbations:
+            continue
+        units = page.units
+        for i, u in enumerate(units):
+            if u.kind is Kind.TITLE:
+                # whole paragraphs before it (a cut paragraph's pieces but the last are open)
+                whole = [
+                    v for v in units[:i] if v.owner == u.owner and v.kind is Kind.PARAGRAPH and not v.open_end
+                ]
+                if whole:
+                    depths.add(min(len(whole), 2))
+    assert depths == {1, 2}
+
+
 def _chars(text: str) -> Counter:
     text = unicodedata.normalize("NFKC", text)
     return Counter(ch for ch in text if not ch.isspace() and ch not in "#*")

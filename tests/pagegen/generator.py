@@ -103,7 +103,7 @@ class Layout:
     cut_at_break: float = 0.7  # a break starts a new block
     window: tuple[int, ...] = (1, 2, 2, 3)  # items whose blocks may alternate
     nest: float = 0.5  # window 1: per item with a cut block, its rest after the next item whole
-    headline_after: float = 0.2  # per page: one story's headline after its first paragraph
+    headline_after: float = 0.2  # per page: one story's headline after one of its paragraphs
     truncate: float = 0.1  # per page: one story loses the end of its last paragraph
     photo_title_after: float = 0.35  # per photo
     credit_two_lines: float = 0.3  # per photo with a credit that can be broken
@@ -344,12 +344,13 @@ def make_page(seed: int, layout: Layout | None = None, corpus: Corpus | None = N
         )
     story_of = {s.id: s for s in corpus.all_stories}
 
-    # a headline after its story's first paragraph (only where a dateline or byline line
+    # a headline after one of its story's paragraphs (only where a dateline or byline line
     # still says a new story begins)
     if rng.random() < layout.headline_after:
         fit = [it for it in items if len(it.ids) == 1 and _can_move_headline(story_of[it.ids[0]])]
         if fit:
-            _move_headline(rng.choice(fit))
+            # (how far down: from a stream of its own, so the other pages stay as they were)
+            _move_headline(rng.choice(fit), random.Random(f"{seed}:headline"))
             done.add(Perturbation.HEADLINE_AFTER_PARAGRAPH)
 
     # break paragraphs, cut blocks at some breaks
@@ -551,11 +552,14 @@ def _truncate(item: _Item, story: Story, rng: random.Random) -> str:
     return unit.text[cut:]
 
 
-def _move_headline(item: _Item) -> None:
+def _move_headline(item: _Item, rng: random.Random) -> None:
+    """Print the story's headline after one of its paragraphs: the first, or (the paper does
+    both) a later one, up to after the last."""
     heads = [u for u in item.units if u.kind in HEADLINE_KINDS]
     rest = [u for u in item.units if u.kind not in HEADLINE_KINDS]
-    first = next(i for i, u in enumerate(rest) if u.kind is Kind.PARAGRAPH)
-    item.units = rest[: first + 1] + heads + rest[first + 1 :]
+    paras = [i for i, u in enumerate(rest) if u.kind is Kind.PARAGRAPH]
+    after = paras[0] if rng.random() < 0.5 else rng.choice(paras)
+    item.units = rest[: after + 1] + heads + rest[after + 1 :]
 
 
 def _break(unit: Unit, story: Story, rng: random.Random, layout: Layout, joins: dict) -> list[Unit]:
