@@ -181,9 +181,10 @@ _SEPARATORS = re.compile(r"[ \u3000、，,]+")
 _SPACED_NAME = re.compile(r"(?<![^ \u3000])[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000])")
 
 
-# … or right after its role word (``记者张 磊``, ``通讯员孙 梦 婷``): no name is one character
+# … or right after its role word (``记者张 磊``, ``通讯员孙 梦 婷``; 见习记者 and 特约通讯员 end
+# with one of these): no name is one character
 _SPACED_AFTER_ROLE = re.compile(
-    r"(?:(?<=记者)|(?<=员)|(?<=生))[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000）)])"
+    r"(?:(?<=记者)|(?<=通讯员)|(?<=实习生))[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){1,3}(?![^ \u3000）)])"
 )
 
 
